@@ -1,0 +1,27 @@
+"""Comment moderation service: approve or reject comments against the site's guideline rules."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from flask import Flask
+
+
+def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+    """Build the application: configuration, then each concern wired by its init_app."""
+    app = Flask(__name__, instance_relative_config=True, instance_path=os.environ.get("MODERATION_INSTANCE_PATH") or None)
+
+    from . import auth, config, errors, guards, rulebook, storage
+    from .api import init_app as init_api
+    from .cli import init_app as init_cli
+
+    config.init_app(app, test_config)
+    errors.init_app(app)
+    guards.init_app(app)
+    auth.init_app(app)
+    rulebook.init_app(app)
+    storage.init_app(app)
+    init_api(app)
+    init_cli(app)
+    return app

@@ -1,0 +1,68 @@
+"""POST /v1/comments and /v1/comments/batch: decide on comments, log each decision, answer."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask.views import MethodView
+
+from ..auth import require_role
+from ..engine import Decision
+from ..rulebook import get_rulebook
+from ..storage import log_decisions
+from . import BEARER, Blueprint
+from .schemas import BatchResultSchema, BatchSchema, CommentSchema, DecisionSchema
+
+blp = Blueprint("comments", __name__, url_prefix="/v1/comments", description="Submit comments for a decision.")
+
+
+def _record(comment: dict[str, Any], decision: Decision, source: str) -> dict[str, Any]:
+    """The log row for one decision; the text is stored exactly as submitted."""
+    body = decision.to_dict()
+    return {
+        "source": source,
+        "site": comment.get("site"),
+        "comment_id": comment.get("comment_id"),
+        "language": comment.get("language"),
+        "text": comment["text"],
+        "author": comment.get("author"),
+        "article": comment.get("article"),
+        "decision": body["decision"],
+        "categories": body["categories"],
+        "reasons": body["reasons"],
+        "ruleset": body["ruleset"],
+    }
+
+
+def decide(comments: list[dict[str, Any]], source: str) -> list[dict[str, Any]]:
+    """Evaluate comments with one ruleset snapshot, log them in one transaction, return the responses."""
+    ruleset = get_rulebook().current
+    decisions = [ruleset.evaluate(comment["text"]) for comment in comments]
+    ids = log_decisions([_record(c, d, source) for c, d in zip(comments, decisions, strict=True)])
+    return [{**decision.to_dict(), "decision_id": decision_id} for decision, decision_id in zip(decisions, ids, strict=True)]
+
+
+@blp.route("")
+class Comments(MethodView):
+    """A single comment."""
+
+    @blp.doc(security=BEARER)
+    @require_role("submit")
+    @blp.arguments(CommentSchema)
+    @blp.response(200, DecisionSchema)
+    def post(self, comment: dict[str, Any]) -> dict[str, Any]:
+        """Decide on one comment: approve or reject, with the reasons (role: submit)."""
+        return decide([comment], "api")[0]
+
+
+@blp.route("/batch")
+class CommentBatch(MethodView):
+    """Up to 100 comments."""
+
+    @blp.doc(security=BEARER)
+    @require_role("submit")
+    @blp.arguments(BatchSchema)
+    @blp.response(200, BatchResultSchema)
+    def post(self, batch: dict[str, Any]) -> dict[str, Any]:
+        """Decide on up to 100 comments; one result per comment, in order (role: submit)."""
+        return {"results": decide(batch["comments"], "batch")}

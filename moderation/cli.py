@@ -1,0 +1,100 @@
+"""The `moderation` command: keys, rule checks and the other admin tools."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+from flask import Flask, current_app
+from flask.cli import FlaskGroup
+
+from .auth import ROLES, KeyConfigError, create_key, load_keys
+from .config import DEFAULT_RULES_DIR
+from .engine import RuleSetError, load_ruleset
+
+
+def _cli_app() -> Flask:
+    from . import create_app
+
+    return create_app({"REQUIRE_KEYS": False})
+
+
+@click.group(cls=FlaskGroup, create_app=_cli_app, add_default_commands=False, add_version_option=False)
+def main() -> None:
+    """Comment moderation service: admin commands."""
+
+
+@main.group()
+def keys() -> None:
+    """Create and list API keys."""
+
+
+@keys.command("init")
+def keys_init() -> None:
+    """Create one key per role in the keys file if no keys are configured yet, and print them once."""
+    keys_file = Path(current_app.config["API_KEYS_FILE"])
+    if load_keys(current_app.config):
+        click.echo(f"API keys are already configured (keys file: {keys_file}).", err=True)
+        return
+    click.echo(f"Created API keys in {keys_file}. They are shown only now; keep them:")
+    for role in ROLES:
+        secret = create_key(keys_file, f"default-{role}", role)
+        click.echo(f"  {role:9} {secret}")
+
+
+@keys.command("create")
+@click.argument("name")
+@click.argument("role", type=click.Choice(list(ROLES)))
+def keys_create(name: str, role: str) -> None:
+    """Create a key NAME with ROLE in the keys file and print it once."""
+    try:
+        secret = create_key(Path(current_app.config["API_KEYS_FILE"]), name, role)
+    except KeyConfigError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(secret)
+
+
+@keys.command("list")
+def keys_list() -> None:
+    """List key names and roles (never the keys)."""
+    for key in load_keys(current_app.config):
+        click.echo(f"{key.name}\t{key.role}")
+
+
+@main.group()
+def rules() -> None:
+    """Check and explain rule files."""
+
+
+@rules.command("check")
+@click.argument("directory", required=False, type=click.Path(file_okay=False, path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+def rules_check(directory: Path | None, as_json: bool) -> None:
+    """Validate a rule directory (default: the configured one) and run every rule's examples."""
+    directory = directory or Path(current_app.config.get("RULES_DIR", DEFAULT_RULES_DIR))
+    result: dict[str, Any]
+    try:
+        ruleset = load_ruleset(directory)
+    except RuleSetError as error:
+        result = {"ok": False, "directory": str(directory), "errors": [e.to_dict() for e in error.errors]}
+        if as_json:
+            click.echo(json.dumps(result, indent=2))
+        else:
+            for problem in error.errors:
+                click.echo(str(problem), err=True)
+            click.echo(f"{len(error.errors)} error(s) in {directory}", err=True)
+        sys.exit(1)
+    result = {"ok": True, "directory": str(directory), "version": ruleset.version, "rules": len(ruleset.rules)}
+    if as_json:
+        click.echo(json.dumps(result, indent=2))
+    else:
+        click.echo(f"{directory}: {len(ruleset.rules)} rules, version {ruleset.version}, all examples pass")
+
+
+def init_app(app: Flask) -> None:
+    """Also offer the command groups under `flask --app moderation`."""
+    app.cli.add_command(keys)
+    app.cli.add_command(rules)

@@ -1,0 +1,22 @@
+"""The rule engine: compiles a rule directory into an immutable ruleset and evaluates comments (no Flask here)."""
+
+from .errors import RuleError, RuleSetError
+from .loader import load_ruleset
+from .model import CATEGORIES, SUBCATEGORIES, Assessment, Decision, Match, Reason, Rule
+from .normalize import fold
+from .ruleset import Ruleset
+
+__all__ = [
+    "CATEGORIES",
+    "SUBCATEGORIES",
+    "Assessment",
+    "Decision",
+    "Match",
+    "Reason",
+    "Rule",
+    "RuleError",
+    "RuleSetError",
+    "Ruleset",
+    "fold",
+    "load_ruleset",
+]

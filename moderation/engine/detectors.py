@@ -1,0 +1,88 @@
+"""Detectors for promotion signals: links, e-mail addresses, phone numbers, social handles, money offers."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import re2
+
+Span = tuple[int, int]
+
+_TLDS = (
+    "com|net|org|info|biz|io|co|ly|me|tv|us|uk|de|ru|xyz|online|site|shop|store|club|top|gl|be|ws|cc|to|"
+    "app|live|link|click|win|vip|pro|fm|gg|in|ca|au|fr|it|es|nl|pl|br|cn|jp|tk|ml|ga|cf|eu|mobi|page"
+)
+_URL = re2.compile(
+    r"(?:https?://|www\.)[^\s<>\"'()\[\]]+"
+    r"|\b(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+(?:" + _TLDS + r")\b(?:/[^\s<>\"'()\[\]]*)?"
+)
+_EMAIL = re2.compile(r"[a-z0-9._%+-]+@[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}")
+_PHONE = re2.compile(r"\+?\(?\d[\d ().-]{6,18}\d")
+_HANDLE = re2.compile(r"(?:^|[^a-z0-9_@.])(@[a-z0-9_](?:[a-z0-9_.]{1,29}))")
+_MONEY = re2.compile(
+    r"[$€£]\s?\d[\d,]*(?:\.\d+)?(?:\s?(?:k|m|usd|dollars|bucks))?"
+    r"|\b\d[\d,]*(?:\.\d+)?\s?(?:\$|usd|dollars|bucks|euros?|pounds)\b"
+)
+
+
+def host_of(url: str) -> str:
+    """The host name of a URL or bare domain, lowercase, without port or credentials."""
+    rest = url.split("://", 1)[-1]
+    for stop in "/?#":
+        rest = rest.split(stop, 1)[0]
+    host = rest.rsplit("@", 1)[-1].split(":", 1)[0].strip(".")
+    return host[4:] if host.startswith("www.") else host
+
+
+def is_allowed_host(host: str, allowed: frozenset[str]) -> bool:
+    """True when the host is an allowed domain or one of its subdomains."""
+    parts = host.split(".")
+    return any(".".join(parts[i:]) in allowed for i in range(len(parts) - 1))
+
+
+def find_links(text: str, allowed_domains: frozenset[str]) -> list[Span]:
+    """Links and bare domains, except those on allowed domains and the domain part of e-mail addresses."""
+    spans = []
+    for match in _URL.finditer(text):
+        start = match.start()
+        if start and text[start - 1] in "@.":
+            continue
+        url = match.group().rstrip(".,;:!?")
+        if is_allowed_host(host_of(url), allowed_domains):
+            continue
+        spans.append((start, start + len(url)))
+    return spans
+
+
+def find_emails(text: str, allowed_domains: frozenset[str]) -> list[Span]:
+    """E-mail addresses."""
+    return [match.span() for match in _EMAIL.finditer(text)]
+
+
+def find_phones(text: str, allowed_domains: frozenset[str]) -> list[Span]:
+    """Phone numbers: 9 to 15 digits written with the usual separators."""
+    spans = []
+    for match in _PHONE.finditer(text):
+        digits = sum(char.isdigit() for char in match.group())
+        if 9 <= digits <= 15:
+            spans.append(match.span())
+    return spans
+
+
+def find_handles(text: str, allowed_domains: frozenset[str]) -> list[Span]:
+    """Social-media handles such as @someone."""
+    return [match.span(1) for match in _HANDLE.finditer(text)]
+
+
+def find_money(text: str, allowed_domains: frozenset[str]) -> list[Span]:
+    """Amounts of money ("$500", "300 dollars")."""
+    return [match.span() for match in _MONEY.finditer(text)]
+
+
+DETECTORS: dict[str, Callable[[str, frozenset[str]], list[Span]]] = {
+    "link": find_links,
+    "email": find_emails,
+    "phone": find_phones,
+    "handle": find_handles,
+    "money": find_money,
+}

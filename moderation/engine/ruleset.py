@@ -1,0 +1,155 @@
+"""An immutable, compiled ruleset snapshot and the pure function that evaluates a comment against it."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+
+from .detectors import DETECTORS, Span
+from .model import CATEGORIES, Assessment, Decision, Match, Reason, Rule, Settings
+from .normalize import FoldedText, fold
+from .templates import Template
+from .tokens import Token, spaced_out_words, tokenize
+from .trie import StemIndex
+
+# Entry kinds in the anchor index.
+_HIT, _EXCEPTION, _ALLOW = 0, 1, 2
+
+
+def _overlaps(span: Span, others: Iterable[Span]) -> bool:
+    return any(span[0] < end and start < span[1] for start, end in others)
+
+
+def _inside(span: Span, others: Iterable[Span]) -> bool:
+    return any(start <= span[0] and span[1] <= end for start, end in others)
+
+
+class Ruleset:
+    """A compiled set of rules; evaluate() is pure and safe to call from many threads at once."""
+
+    def __init__(self, rules: tuple[Rule, ...], settings: Settings, version: str, files: tuple[str, ...] = ()):
+        self.rules = rules
+        self.settings = settings
+        self.version = version
+        self.files = files
+        self._entries: list[tuple[int, Template, int]] = []
+        self._anchors: StemIndex[list[int]] = StemIndex()
+        self._patterns: list[tuple[int, object, int]] = []
+        self._detector_rules: list[int] = []
+        for index, rule in enumerate(rules):
+            for template in rule.templates:
+                self._add_template(index, template, _HIT)
+            for template in rule.unless:
+                self._add_template(index, template, _EXCEPTION)
+            self._patterns.extend((index, pattern, _HIT) for pattern in rule.patterns)
+            self._patterns.extend((index, pattern, _EXCEPTION) for pattern in rule.unless_patterns)
+            if rule.detectors:
+                self._detector_rules.append(index)
+        for template in settings.allow:
+            self._add_template(-1, template, _ALLOW)
+
+    def _add_template(self, rule_index: int, template: Template, kind: int) -> None:
+        entry = len(self._entries)
+        self._entries.append((rule_index, template, kind))
+        for key in dict.fromkeys(template.anchors()):
+            self._anchors.setdefault(key, list).append(entry)
+
+    def _template_spans(
+        self, tokens: list[Token], found: dict[int, list[Span]], exceptions: dict[int, list[Span]], allowed: list[Span]
+    ) -> None:
+        safe = self.settings.safe_words
+        for position, token in enumerate(tokens):
+            candidates: set[int] = set()
+            for form in token.forms:
+                for bucket in self._anchors.lookup(form, safe):
+                    candidates.update(bucket)
+            for entry in sorted(candidates):
+                rule_index, template, kind = self._entries[entry]
+                end = template.match(tokens, position, safe)
+                if end < 0:
+                    continue
+                span = (token.start, tokens[end - 1].end)
+                self._record(rule_index, kind, span, found, exceptions, allowed)
+
+    def _spaced_spans(
+        self, text: str, tokens: list[Token], found: dict[int, list[Span]], exceptions: dict[int, list[Span]], allowed: list[Span]
+    ) -> None:
+        safe = self.settings.safe_words
+        for joined in spaced_out_words(text, tokens):
+            candidates: set[int] = set()
+            for form in joined.forms:
+                for bucket in self._anchors.lookup(form, safe):
+                    candidates.update(bucket)
+            for entry in sorted(candidates):
+                rule_index, template, kind = self._entries[entry]
+                if template.match((joined,), 0, safe) == 1:
+                    self._record(rule_index, kind, (joined.start, joined.end), found, exceptions, allowed)
+
+    @staticmethod
+    def _record(
+        rule_index: int, kind: int, span: Span, found: dict[int, list[Span]], exceptions: dict[int, list[Span]], allowed: list[Span]
+    ) -> None:
+        if kind == _HIT:
+            found[rule_index].append(span)
+        elif kind == _EXCEPTION:
+            exceptions[rule_index].append(span)
+        else:
+            allowed.append(span)
+
+    def rule_spans(self, folded: FoldedText) -> dict[int, list[Span]]:
+        """Folded-text spans of every rule that fired, after exceptions and allowed phrases."""
+        text = folded.text
+        tokens = tokenize(text)
+        found: dict[int, list[Span]] = defaultdict(list)
+        exceptions: dict[int, list[Span]] = defaultdict(list)
+        allowed: list[Span] = []
+        self._template_spans(tokens, found, exceptions, allowed)
+        self._spaced_spans(text, tokens, found, exceptions, allowed)
+        for rule_index, pattern, kind in self._patterns:
+            for match in pattern.finditer(text):  # type: ignore[attr-defined]
+                if match.end() > match.start():
+                    self._record(rule_index, kind, match.span(), found, exceptions, allowed)
+        if self._detector_rules:
+            cache: dict[str, list[Span]] = {}
+            for rule_index in self._detector_rules:
+                for name in self.rules[rule_index].detectors:
+                    if name not in cache:
+                        cache[name] = DETECTORS[name](text, self.settings.allowed_domains)
+                    found[rule_index].extend(cache[name])
+        fired: dict[int, list[Span]] = {}
+        for rule_index, spans in found.items():
+            rule = self.rules[rule_index]
+            kept = sorted({span for span in spans if not _overlaps(span, exceptions.get(rule_index, ())) and not _inside(span, allowed)})
+            # A shorter hit inside a longer hit of the same rule adds nothing for the moderator.
+            kept = [span for span in kept if not any(o != span and o[0] <= span[0] and span[1] <= o[1] for o in kept)]
+            if len(kept) >= rule.min_matches:
+                fired[rule_index] = kept
+        return fired
+
+    def assess(self, text: str) -> Assessment:
+        """Evaluate a comment and keep every detail (for explanations and rule tests)."""
+        folded = fold(text)
+        fired = self.rule_spans(folded)
+        hits: list[Reason] = []
+        scores: dict[str, float] = defaultdict(float)
+        for rule_index in sorted(fired):
+            rule = self.rules[rule_index]
+            matches = []
+            for start, end in fired[rule_index]:
+                original_start, original_end = folded.original_span(start, end)
+                matches.append(Match(original_start, original_end, text[original_start:original_end]))
+            hits.append(Reason(rule.id, rule.category, rule.subcategory, rule.message, rule.mode, rule.score, tuple(matches)))
+            if rule.mode == "enforce":
+                scores[rule.category] += rule.score
+        rejected = tuple(c for c in CATEGORIES if scores.get(c, 0.0) >= self.settings.threshold(c))
+        reasons = tuple(hit for hit in hits if hit.mode == "shadow" or hit.category in rejected)
+        decision = Decision("reject" if rejected else "approve", rejected, reasons, self.version)
+        return Assessment(folded.text, tuple(hits), dict(scores), decision)
+
+    def evaluate(self, text: str) -> Decision:
+        """Decide on one comment: approve or reject, with the reasons."""
+        return self.assess(text).decision
+
+    def fired_rule_ids(self, text: str) -> set[str]:
+        """Ids of the rules that fire on a text, whatever the thresholds (used to check examples)."""
+        return {self.rules[index].id for index in self.rule_spans(fold(text))}

@@ -1,0 +1,95 @@
+"""Marshmallow schemas that validate rule files, lexicon files and settings before they are compiled."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
+
+from .detectors import DETECTORS
+from .model import CATEGORIES, SUBCATEGORIES
+
+_ALL_SUBCATEGORIES = sorted({sub for subs in SUBCATEGORIES.values() for sub in subs})
+_TEXTS = fields.List(fields.String(validate=validate.Length(min=1, max=2000)))
+
+
+class ExamplesSchema(Schema):
+    """Examples a rule must fire on (reject) and must not fire on (approve)."""
+
+    class Meta:
+        unknown = RAISE
+
+    reject = fields.List(fields.String(validate=validate.Length(min=1)), required=True, validate=validate.Length(min=1))
+    approve = fields.List(fields.String(validate=validate.Length(min=1)), load_default=list)
+
+
+class RuleSchema(Schema):
+    """One rule in a rule file."""
+
+    class Meta:
+        unknown = RAISE
+
+    id = fields.String(
+        required=True,
+        validate=validate.Regexp(r"^[a-z0-9][a-z0-9_-]{0,63}$", error="use lowercase letters, digits, '-' and '_' (at most 64)"),
+    )
+    message = fields.String(required=True, validate=validate.Length(min=1, max=300))
+    description = fields.String()
+    subcategory = fields.String(validate=validate.OneOf(_ALL_SUBCATEGORIES), allow_none=True)
+    mode = fields.String(load_default="enforce", validate=validate.OneOf(["enforce", "shadow"]))
+    score = fields.Float(load_default=1.0, validate=validate.Range(min=0, max=100))
+    words = _TEXTS
+    phrases = _TEXTS
+    templates = _TEXTS
+    patterns = fields.List(fields.String(validate=validate.Length(min=1, max=1000)))
+    detectors = fields.List(fields.String(validate=validate.OneOf(sorted(DETECTORS))))
+    unless = _TEXTS
+    unless_patterns = fields.List(fields.String(validate=validate.Length(min=1, max=1000)))
+    min_matches = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100))
+    examples = fields.Nested(ExamplesSchema, required=True)
+
+    @validates_schema
+    def _matches_something(self, data: dict[str, Any], **kwargs: Any) -> None:
+        if not any(data.get(key) for key in ("words", "phrases", "templates", "patterns", "detectors")):
+            raise ValidationError("a rule needs at least one of words, phrases, templates, patterns, detectors", "_rule")
+
+
+class RuleFileSchema(Schema):
+    """A rule file: one guideline category and its rules (validated one by one)."""
+
+    class Meta:
+        unknown = RAISE
+
+    category = fields.String(required=True, validate=validate.OneOf(CATEGORIES))
+    subcategory = fields.String(validate=validate.OneOf(_ALL_SUBCATEGORIES))
+    description = fields.String()
+    rules = fields.List(fields.Raw(), required=True, validate=validate.Length(min=1))
+
+
+class LexiconSchema(Schema):
+    """A lexicon written as a mapping (a plain list of words is also accepted)."""
+
+    class Meta:
+        unknown = RAISE
+
+    description = fields.String()
+    words = fields.List(fields.String(validate=validate.Length(min=1, max=200)), load_default=list)
+    inflect = fields.String(load_default="none", validate=validate.OneOf(["none", "noun", "verb"]))
+    source = fields.String(validate=validate.OneOf(["better_profanity"]))
+    excluded = fields.List(fields.String(), load_default=list, data_key="exclude")
+
+
+class SettingsSchema(Schema):
+    """settings.yml: thresholds, allowed link domains, safe words and allowed phrases."""
+
+    class Meta:
+        unknown = RAISE
+
+    thresholds = fields.Dict(
+        keys=fields.String(validate=validate.OneOf(CATEGORIES)),
+        values=fields.Float(validate=validate.Range(min=0.01, max=100)),
+        load_default=dict,
+    )
+    allowed_domains = fields.List(fields.String(validate=validate.Regexp(r"^[a-z0-9.-]+\.[a-z]{2,}$")), load_default=list)
+    safe_words = fields.List(fields.String(), load_default=list)
+    allow = _TEXTS

@@ -1,0 +1,236 @@
+"""Phrase templates: word sequences with lexicon slots, alternatives, optional parts and small gaps."""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from .normalize import fold
+from .tokens import Token
+from .trie import TokenTrie
+
+Phrase = tuple[str, ...]
+LexiconTable = Mapping[str, tuple[Phrase, ...]]
+
+MAX_EXPANSIONS = 200_000
+_SLOT = re.compile(r"\{([a-z][a-z0-9_]*)\}")
+_GAP = re.compile(r"\*(\d*)")
+_GROUP = re.compile(r"^(?P<head>[^()]*)\((?P<body>[^()]*)\)(?P<tail>.*)$")
+
+
+class TemplateError(ValueError):
+    """A template or lexicon entry that cannot be parsed or expanded."""
+
+
+def split_parts(text: str) -> list[str]:
+    """Split a template on spaces that are not inside parentheses."""
+    parts: list[str] = []
+    current: list[str] = []
+    depth = 0
+    for char in text:
+        if char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+            if depth < 0:
+                raise TemplateError(f"unbalanced ')' in {text!r}")
+        if char.isspace() and depth == 0:
+            if current:
+                parts.append("".join(current))
+                current = []
+            continue
+        current.append(char)
+    if depth:
+        raise TemplateError(f"unbalanced '(' in {text!r}")
+    if current:
+        parts.append("".join(current))
+    return parts
+
+
+def _fold_word(word: str) -> str:
+    stem_head = word.startswith("*")
+    stem_tail = word.endswith("*")
+    core = fold(word.strip("*")).text
+    if not core or any(char.isspace() for char in core):
+        raise TemplateError(f"not a word: {word!r}")
+    return ("*" if stem_head else "") + core + ("*" if stem_tail else "")
+
+
+def expand_part(part: str, lexicons: LexiconTable) -> list[Phrase]:
+    """Expand one template part (a word, "{lexicon}", or "pre(a|b c|)post") into token sequences."""
+    slot = _SLOT.fullmatch(part)
+    if slot:
+        name = slot.group(1)
+        if name not in lexicons:
+            raise TemplateError(f"unknown lexicon {{{name}}}")
+        return list(lexicons[name])
+    group = _GROUP.match(part)
+    if group:
+        head, tail = group.group("head"), group.group("tail")
+        phrases: list[Phrase] = []
+        for alternative in group.group("body").split("|"):
+            phrases.extend(expand_phrase(head + alternative + tail, lexicons, allow_empty=True))
+        return phrases
+    if "{" in part or "}" in part:
+        raise TemplateError(f"bad lexicon reference {part!r}: write {{name}} with lowercase letters, digits, _")
+    return [(_fold_word(part),)]
+
+
+def expand_phrase(text: str, lexicons: LexiconTable, allow_empty: bool = False) -> list[Phrase]:
+    """Expand a phrase with lexicon references and alternatives into every token sequence it stands for."""
+    parts = split_parts(text)
+    if not parts:
+        if allow_empty:
+            return [()]
+        raise TemplateError("empty phrase")
+    expansions: list[Phrase] = [()]
+    for part in parts:
+        optional = part.endswith("?") and len(part) > 1
+        options = expand_part(part[:-1] if optional else part, lexicons)
+        if optional:
+            options = [*options, ()]
+        if len(expansions) * len(options) > MAX_EXPANSIONS:
+            raise TemplateError(f"{text!r} expands to more than {MAX_EXPANSIONS} phrases")
+        expansions = [head + tail for head, tail in itertools.product(expansions, options)]
+    return expansions
+
+
+@dataclass(frozen=True, slots=True)
+class Slot:
+    """One template position: a set of token sequences, possibly optional."""
+
+    label: str
+    words: TokenTrie
+    optional: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Gap:
+    """Up to max_tokens arbitrary tokens."""
+
+    max_tokens: int
+
+
+Element = Slot | Gap
+
+
+@dataclass(frozen=True, slots=True)
+class Template:
+    """A compiled template: elements matched left to right over tokens."""
+
+    source: str
+    elements: tuple[Element, ...]
+
+    def anchors(self) -> list[str]:
+        """Keys of the tokens a match can start with (the index the matcher looks them up in)."""
+        keys: list[str] = []
+        for element in self.elements:
+            assert isinstance(element, Slot)  # a template never starts with a gap
+            keys.extend(element.words.first_words())
+            if not element.optional:
+                break
+        return keys
+
+    def match(self, tokens: Sequence[Token], start: int, safe_words: frozenset[str]) -> int:
+        """Return the end of the longest match starting at token `start`, or -1."""
+        best = -1
+        count = len(self.elements)
+        stack = [(0, start)]
+        seen: set[tuple[int, int]] = set()
+        while stack:
+            index, position = stack.pop()
+            if (index, position) in seen:
+                continue
+            seen.add((index, position))
+            if index == count:
+                if position > start:
+                    best = max(best, position)
+                continue
+            element = self.elements[index]
+            if isinstance(element, Gap):
+                for skip in range(min(element.max_tokens, len(tokens) - position) + 1):
+                    stack.append((index + 1, position + skip))
+                continue
+            if element.optional:
+                stack.append((index + 1, position))
+            for end in element.words.ends(tokens, position, safe_words):
+                stack.append((index + 1, end))
+        return best
+
+
+def compile_template(text: str, lexicons: LexiconTable) -> Template:
+    """Parse a template string such as "{second_person} (are|is) {intensifier}? {insult}"."""
+    elements: list[Element] = []
+    for part in split_parts(text):
+        gap = _GAP.fullmatch(part)
+        if gap:
+            size = int(gap.group(1) or 3)
+            if not 1 <= size <= 10:
+                raise TemplateError(f"gap {part!r}: between 1 and 10 tokens")
+            elements.append(Gap(size))
+            continue
+        optional = part.endswith("?")
+        body = part[:-1] if optional else part
+        trie = TokenTrie()
+        phrases = expand_part(body, lexicons)
+        for phrase in phrases:
+            if phrase:
+                trie.add(phrase)
+            else:
+                optional = True
+        elements.append(Slot(body, trie, optional))
+    if not elements:
+        raise TemplateError("empty template")
+    if isinstance(elements[0], Gap) or isinstance(elements[-1], Gap):
+        raise TemplateError("a template cannot start or end with a gap")
+    if all(isinstance(element, Slot) and element.optional for element in elements):
+        raise TemplateError("a template needs at least one part that is not optional")
+    if isinstance(elements[0], Slot) and elements[0].optional:
+        required = next(i for i, e in enumerate(elements) if isinstance(e, Gap) or not e.optional)
+        if isinstance(elements[required], Gap):
+            raise TemplateError("a gap cannot follow optional parts at the start of a template")
+    return Template(text, tuple(elements))
+
+
+_IRREGULAR_VERBS = {
+    "shoot": ("shot",),
+    "beat": ("beaten",),
+    "hang": ("hanged", "hung"),
+    "burn": ("burnt",),
+    "cut": ("cutting",),
+    "slit": ("slitting",),
+    "run": ("ran", "running"),
+    "die": ("dying", "died"),
+    "tear": ("tore", "torn"),
+    "break": ("broke", "broken"),
+    "eat": ("ate", "eaten"),
+    "get": ("got", "getting"),
+    "put": ("putting",),
+    "drown": ("drowned",),
+    "lynch": ("lynches",),
+    "kick": ("kicked",),
+}
+
+
+def inflect(word: str, kind: str) -> list[str]:
+    """Regular English inflections of a single word: plural for nouns, -s/-ed/-ing for verbs."""
+    if " " in word or word.endswith("*") or word.startswith("*"):
+        return [word]
+    forms = [word]
+    sibilant = word.endswith(("s", "x", "z", "ch", "sh"))
+    consonant_y = word.endswith("y") and len(word) > 1 and word[-2] not in "aeiou"
+    if consonant_y:
+        forms.append(word[:-1] + "ies")
+    else:
+        forms.append(word + ("es" if sibilant else "s"))
+    if kind == "verb":
+        base = word[:-1] if word.endswith("e") else word
+        forms.append(word + "d" if word.endswith("e") else (word[:-1] + "ied" if consonant_y else word + "ed"))
+        forms.append(base + "ing")
+        short_cvc = len(word) <= 4 and re.search(r"[^aeiou][aeiou][^aeiouwxy]$", word)
+        if short_cvc:
+            forms.extend([word + word[-1] + "ed", word + word[-1] + "ing"])
+        forms.extend(_IRREGULAR_VERBS.get(word, ()))
+    return list(dict.fromkeys(forms))

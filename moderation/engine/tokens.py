@@ -1,0 +1,113 @@
+"""Split folded text into tokens, each with the spellings it may stand for (leetspeak, stretching)."""
+
+from __future__ import annotations
+
+import itertools
+import re
+from dataclasses import dataclass
+
+# Symbols that stand for letters inside a word ("sh!t", "@ss", "a$$", "f*ck") count as word characters.
+_TOKEN = re.compile(r"(?:[^\W_]|[@$*!|'])+")
+_EDGE = "'!|*@$"
+# Leetspeak symbols and the letters they stand for; better-profanity's character map, inverted.
+LEET: dict[str, tuple[str, ...]] = {
+    "@": ("a", "o"),
+    "4": ("a",),
+    "1": ("i", "l"),
+    "!": ("i",),
+    "|": ("i", "l"),
+    "0": ("o",),
+    "3": ("e",),
+    "$": ("s",),
+    "5": ("s",),
+    "7": ("t",),
+    "+": ("t",),
+    "*": ("a", "e", "i", "o", "u"),
+}
+_ORDINAL = re.compile(r"\d+(?:st|nd|rd|th|s|am|pm|k|m|x|p|g|mm|cm|km|kg|lbs?)", re.ASCII)
+_STRETCH = re.compile(r"([a-z])\1\1+")
+_DOUBLE = re.compile(r"([a-z])\1+")
+_MAX_VARIANTS = 8
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    """A token of the folded text: its span there and the spellings it is looked up under."""
+
+    start: int
+    end: int
+    forms: tuple[str, ...]
+
+
+def _leet_variants(word: str) -> list[str]:
+    """Spell out leetspeak symbols as letters; several readings when a symbol is ambiguous."""
+    choices = [LEET.get(char, (char,)) for char in word]
+    variants = []
+    for combination in itertools.product(*choices):
+        variants.append("".join(combination))
+        if len(variants) >= _MAX_VARIANTS:
+            break
+    return variants
+
+
+def _stretch_variants(word: str) -> list[str]:
+    """Undo deliberate stretching ("fuuuuck"): runs of three or more letters become one or two."""
+    if not _STRETCH.search(word):
+        return []
+    return [_STRETCH.sub(r"\1", word), _STRETCH.sub(r"\1\1", word), _DOUBLE.sub(r"\1", word)]
+
+
+def spellings(raw: str) -> tuple[str, ...]:
+    """Return the distinct spellings a raw token may stand for, the plain one first."""
+    core = raw.strip("'!|")
+    if core.replace("'", "").isalpha():
+        forms = [core]
+        if core.endswith("'s"):
+            forms.append(core[:-2])
+    else:
+        plain = raw.strip(_EDGE)
+        forms = [plain] if plain else []
+        has_letter = any(char.isalpha() for char in core)
+        if has_letter and not _ORDINAL.fullmatch(core):
+            forms.extend(_leet_variants(core))
+    extra: list[str] = []
+    for form in forms:
+        extra.extend(_stretch_variants(form))
+    return tuple(dict.fromkeys(form for form in forms + extra if form))
+
+
+def tokenize(text: str) -> list[Token]:
+    """Tokenise folded text into word tokens with their lookup spellings."""
+    tokens = []
+    for match in _TOKEN.finditer(text):
+        forms = spellings(match.group())
+        if forms:
+            tokens.append(Token(match.start(), match.end(), forms))
+    return tokens
+
+
+def spaced_out_words(text: str, tokens: list[Token], min_letters: int = 3) -> list[Token]:
+    """Join runs of single letters ("f u c k", "f.u.c.k") into tokens, one per sub-run of min_letters or more."""
+    joined: list[Token] = []
+    run: list[Token] = []
+
+    def flush() -> None:
+        if len(run) >= min_letters:
+            for first in range(len(run)):
+                for last in range(first + min_letters - 1, len(run)):
+                    letters = [token.forms for token in run[first : last + 1]]
+                    forms = tuple(dict.fromkeys("".join(combo) for combo in itertools.islice(itertools.product(*letters), _MAX_VARIANTS)))
+                    joined.append(Token(run[first].start, run[last].end, forms))
+        run.clear()
+
+    for token in tokens:
+        is_single = token.end - token.start == 1
+        adjacent = not run or token.start - run[-1].end <= 2
+        if is_single and adjacent:
+            run.append(token)
+            continue
+        flush()
+        if is_single:
+            run.append(token)
+    flush()
+    return joined

@@ -1,0 +1,106 @@
+"""Token tries: look a token up by exact spelling, by stem ("fuck*") or by ending ("*fucker") in O(1) dict probes."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Generic, TypeVar
+
+from .tokens import Token
+
+V = TypeVar("V")
+
+
+class StemIndex(Generic[V]):
+    """Dict keyed by token spelling, with entries that match a whole word, a stem or an ending."""
+
+    __slots__ = ("exact", "prefix_lengths", "prefixes", "suffix_lengths", "suffixes")
+
+    def __init__(self) -> None:
+        self.exact: dict[str, V] = {}
+        self.prefixes: dict[str, V] = {}
+        self.prefix_lengths: tuple[int, ...] = ()
+        self.suffixes: dict[str, V] = {}
+        self.suffix_lengths: tuple[int, ...] = ()
+
+    def setdefault(self, key: str, factory: type[V] | None = None, default: V | None = None) -> V:
+        """Return the value stored under key ("stem*", "*ending" or a word), creating it if missing."""
+        if key.endswith("*") and len(key) > 1:
+            table, stem = self.prefixes, key[:-1]
+            self.prefix_lengths = tuple(sorted({*self.prefix_lengths, len(stem)}))
+        elif key.startswith("*") and len(key) > 1:
+            table, stem = self.suffixes, key[1:]
+            self.suffix_lengths = tuple(sorted({*self.suffix_lengths, len(stem)}))
+        else:
+            table, stem = self.exact, key
+        if stem not in table:
+            table[stem] = factory() if factory is not None else default  # type: ignore[assignment]
+        return table[stem]
+
+    def keys(self) -> Iterable[str]:
+        """Every key in its written form (stems with their asterisk)."""
+        yield from self.exact
+        yield from (stem + "*" for stem in self.prefixes)
+        yield from ("*" + stem for stem in self.suffixes)
+
+    def lookup(self, form: str, safe_words: frozenset[str]) -> list[V]:
+        """Values whose key matches this spelling; stems and endings never match a safe word."""
+        found = []
+        value = self.exact.get(form)
+        if value is not None:
+            found.append(value)
+        if (self.prefix_lengths or self.suffix_lengths) and form not in safe_words:
+            size = len(form)
+            for length in self.prefix_lengths:
+                if length > size:
+                    break
+                value = self.prefixes.get(form[:length])
+                if value is not None:
+                    found.append(value)
+            for length in self.suffix_lengths:
+                if length > size:
+                    break
+                value = self.suffixes.get(form[-length:])
+                if value is not None:
+                    found.append(value)
+        return found
+
+
+class TokenTrie:
+    """A set of token sequences (words and multi-word phrases) matched token by token."""
+
+    __slots__ = ("children", "terminal")
+
+    def __init__(self) -> None:
+        self.children: StemIndex[TokenTrie] = StemIndex()
+        self.terminal = False
+
+    def add(self, words: Sequence[str]) -> None:
+        """Add one token sequence; each word may be a stem ("kill*") or an ending ("*shit")."""
+        node = self
+        for word in words:
+            node = node.children.setdefault(word, TokenTrie)
+        node.terminal = True
+
+    def first_words(self) -> Iterable[str]:
+        """The keys that can start a sequence of this set."""
+        return self.children.keys()
+
+    def ends(self, tokens: Sequence[Token], start: int, safe_words: frozenset[str]) -> set[int]:
+        """Token positions where a sequence of this set that starts at `start` can end."""
+        found: set[int] = set()
+        frontier = [(self, start)]
+        while frontier:
+            node, position = frontier.pop()
+            if position >= len(tokens):
+                continue
+            seen: set[int] = set()
+            for form in tokens[position].forms:
+                for child in node.children.lookup(form, safe_words):
+                    if id(child) in seen:
+                        continue
+                    seen.add(id(child))
+                    if child.terminal:
+                        found.add(position + 1)
+                    if child.children.exact or child.children.prefixes or child.children.suffixes:
+                        frontier.append((child, position + 1))
+        return found
