@@ -98,3 +98,8 @@ def init_app(app: Flask) -> None:
     """Also offer the command groups under `flask --app moderation`."""
     app.cli.add_command(keys)
     app.cli.add_command(rules)
+
+
+from .evaluation import eval_command  # noqa: E402  (registered last: cli.py stays the table of contents)
+
+main.add_command(eval_command)
