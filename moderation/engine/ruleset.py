@@ -36,6 +36,8 @@ class Ruleset:
         self._anchors: StemIndex[list[int]] = StemIndex()
         self._patterns: list[tuple[int, object, int]] = []
         self._detector_rules: list[int] = []
+        # Spelling -> anchored entries; spellings repeat across comments (Zipf), so most lookups hit this cache.
+        self._candidate_cache: dict[tuple[str, ...], tuple[int, ...]] = {}
         for index, rule in enumerate(rules):
             for template in rule.templates:
                 self._add_template(index, template, _HIT)
@@ -54,16 +56,27 @@ class Ruleset:
         for key in dict.fromkeys(template.anchors()):
             self._anchors.setdefault(key, list).append(entry)
 
+    def _candidates(self, forms: tuple[str, ...]) -> tuple[int, ...]:
+        """Entries whose first word matches any of a token's spellings (memoised per spelling set)."""
+        cached = self._candidate_cache.get(forms)
+        if cached is not None:
+            return cached
+        candidates: set[int] = set()
+        for form in forms:
+            for bucket in self._anchors.lookup(form, self.settings.safe_words):
+                candidates.update(bucket)
+        result = tuple(sorted(candidates))
+        if len(self._candidate_cache) > 500_000:
+            self._candidate_cache.clear()
+        self._candidate_cache[forms] = result
+        return result
+
     def _template_spans(
         self, tokens: list[Token], found: dict[int, list[Span]], exceptions: dict[int, list[Span]], allowed: list[Span]
     ) -> None:
         safe = self.settings.safe_words
         for position, token in enumerate(tokens):
-            candidates: set[int] = set()
-            for form in token.forms:
-                for bucket in self._anchors.lookup(form, safe):
-                    candidates.update(bucket)
-            for entry in sorted(candidates):
+            for entry in self._candidates(token.forms):
                 rule_index, template, kind = self._entries[entry]
                 end = template.match(tokens, position, safe)
                 if end < 0:
@@ -76,11 +89,7 @@ class Ruleset:
     ) -> None:
         safe = self.settings.safe_words
         for joined in spaced_out_words(text, tokens):
-            candidates: set[int] = set()
-            for form in joined.forms:
-                for bucket in self._anchors.lookup(form, safe):
-                    candidates.update(bucket)
-            for entry in sorted(candidates):
+            for entry in self._candidates(joined.forms):
                 rule_index, template, kind = self._entries[entry]
                 if template.match((joined,), 0, safe) == 1:
                     self._record(rule_index, kind, (joined.start, joined.end), found, exceptions, allowed)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import itertools
 import re
-from dataclasses import dataclass
+from functools import lru_cache
+from typing import NamedTuple
 
 # Symbols that stand for letters inside a word ("sh!t", "@ss", "a$$", "f*ck") count as word characters.
 _TOKEN = re.compile(r"(?:[^\W_]|[@$*!|'])+")
@@ -30,8 +31,7 @@ _DOUBLE = re.compile(r"([a-z])\1+")
 _MAX_VARIANTS = 8
 
 
-@dataclass(frozen=True, slots=True)
-class Token:
+class Token(NamedTuple):
     """A token of the folded text: its span there and the spellings it is looked up under."""
 
     start: int
@@ -57,6 +57,7 @@ def _stretch_variants(word: str) -> list[str]:
     return [_STRETCH.sub(r"\1", word), _STRETCH.sub(r"\1\1", word), _DOUBLE.sub(r"\1", word)]
 
 
+@lru_cache(maxsize=200_000)
 def spellings(raw: str) -> tuple[str, ...]:
     """Return the distinct spellings a raw token may stand for, the plain one first."""
     core = raw.strip("'!|")
@@ -92,6 +93,8 @@ def spaced_out_words(text: str, tokens: list[Token], min_letters: int = 3) -> li
     run: list[Token] = []
 
     def flush() -> None:
+        if not run:
+            return
         if len(run) >= min_letters:
             for first in range(len(run)):
                 for last in range(first + min_letters - 1, len(run)):
