@@ -13,9 +13,18 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from flask import Flask, abort, current_app, g, request
+from werkzeug.exceptions import Forbidden
 
 ROLES = {"submit": 1, "moderate": 2, "admin": 3}
 F = TypeVar("F", bound=Callable[..., Any])
+
+
+class InsufficientRole(Forbidden):
+    """403 for a known key whose role is too weak; says so in WWW-Authenticate (RFC 6750)."""
+
+    def get_headers(self, *args: Any, **kwargs: Any) -> list[tuple[str, str]]:
+        """The usual headers plus the Bearer challenge naming the problem."""
+        return [*super().get_headers(*args, **kwargs), ("WWW-Authenticate", 'Bearer error="insufficient_scope"')]
 
 
 class KeyConfigError(RuntimeError):
@@ -136,7 +145,7 @@ def require_role(role: str) -> Callable[[F], F]:
             if key is None:
                 abort(401, "Unknown API key.")
             if not key.allows(role):
-                abort(403, f"This key's role ({key.role}) cannot do this; it needs the {role} role.")
+                raise InsufficientRole(f"This key's role ({key.role}) cannot do this; it needs the {role} role.")
             g.api_key = key
             return view(*args, **kwargs)
 

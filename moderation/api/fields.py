@@ -17,9 +17,8 @@ def forbidden_character(value: str, multiline: bool) -> str | None:
     found = (_FORBIDDEN if multiline else _FORBIDDEN_SINGLE_LINE).search(value)
     if found is None:
         return None
-    return (
-        f"control character U+{ord(found.group()):04X} at position {found.start()} is not allowed; the text is never changed, so remove it"
-    )
+    kind = "lone surrogate" if "\ud800" <= found.group() <= "\udfff" else "control character"
+    return f"{kind} U+{ord(found.group()):04X} at position {found.start()} is not allowed; the text is never changed, so remove it"
 
 
 class CleanString(fields.String):
