@@ -23,6 +23,8 @@ def init_app(app: Flask, test_config: dict[str, Any] | None = None) -> None:
         DATABASE_URL=f"sqlite:///{Path(app.instance_path) / 'moderation.sqlite3'}",
         API_KEYS="",
         API_KEYS_FILE=str(Path(app.instance_path) / "api-keys"),
+        STORE_AUTHOR_PII="hashed",
+        PII_HASH_SALT="",
         REQUIRE_KEYS=True,
         MAX_CONTENT_LENGTH=MAX_BODY_BYTES,
         API_TITLE="Comment moderation",
@@ -38,6 +40,8 @@ def init_app(app: Flask, test_config: dict[str, Any] | None = None) -> None:
         "DATABASE_URL": "MODERATION_DATABASE_URL",
         "API_KEYS": "MODERATION_API_KEYS",
         "API_KEYS_FILE": "MODERATION_API_KEYS_FILE",
+        "STORE_AUTHOR_PII": "MODERATION_STORE_AUTHOR_PII",
+        "PII_HASH_SALT": "MODERATION_PII_HASH_SALT",
     }
     for key, variable in environment.items():
         value = os.environ.get(variable)

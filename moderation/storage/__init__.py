@@ -1,0 +1,69 @@
+"""The decision log: every decision written before its response is sent, then listed, reviewed, exported, counted."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from .engine import make_engine
+from .migrate import upgrade_to_head
+from .queries import (
+    PII_MODES,
+    BadCursorError,
+    DecisionFilter,
+    DecisionPage,
+    UnknownDecisionError,
+    count_older_than,
+    decision_stats,
+    decode_cursor,
+    encode_cursor,
+    get_decision,
+    hash_pii,
+    is_decision_id,
+    iter_decisions,
+    list_decisions,
+    log_decisions,
+    new_decision_id,
+    purge_decisions,
+    review_decision,
+)
+from .tables import REVIEW_STATUSES, VERDICTS, decision_hits, decision_reviews, decisions, metadata
+
+__all__ = [
+    "PII_MODES",
+    "REVIEW_STATUSES",
+    "VERDICTS",
+    "BadCursorError",
+    "DecisionFilter",
+    "DecisionPage",
+    "UnknownDecisionError",
+    "count_older_than",
+    "decision_hits",
+    "decision_reviews",
+    "decision_stats",
+    "decisions",
+    "decode_cursor",
+    "encode_cursor",
+    "get_decision",
+    "hash_pii",
+    "init_app",
+    "is_decision_id",
+    "iter_decisions",
+    "list_decisions",
+    "log_decisions",
+    "make_engine",
+    "metadata",
+    "new_decision_id",
+    "purge_decisions",
+    "review_decision",
+    "upgrade_to_head",
+]
+
+
+def init_app(app: Flask) -> None:
+    """Connect to the log database and migrate its schema to the newest revision."""
+    pii = app.config.setdefault("STORE_AUTHOR_PII", "hashed")
+    if pii not in PII_MODES:
+        raise ValueError(f"MODERATION_STORE_AUTHOR_PII must be one of {', '.join(PII_MODES)}, not {pii!r}")
+    engine = make_engine(app.config["DATABASE_URL"])
+    upgrade_to_head(engine)
+    app.extensions["moderation.db"] = engine

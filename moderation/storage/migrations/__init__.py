@@ -1,0 +1,1 @@
+"""Alembic migrations of the decision log (run by moderation.storage.migrate at start)."""
