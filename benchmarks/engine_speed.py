@@ -1,0 +1,265 @@
+"""Engine speed on eval/dev.csv: comments/s, mean and p99 µs, better-profanity side by side, and a 10,000-word list.
+
+Run with `make bench` or `.venv/bin/python benchmarks/engine_speed.py [--json]`. See benchmarks/README.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import platform
+import random
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+PROJECT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(PROJECT))
+
+from moderation.config import DEFAULT_RULES_DIR  # noqa: E402
+from moderation.engine import Ruleset, RuleSetError, load_ruleset  # noqa: E402
+
+DEFAULT_CSV = PROJECT.parent / "shared" / "eval" / "dev.csv"
+RESULTS = Path(__file__).resolve().parent / "results" / "latest.json"
+BIG_LIST_SIZE = 10_000
+TARGETS = {"speedup_vs_better_profanity": 100.0, "comments_per_second": 5_000.0, "big_list_cost_ratio": 1.5}
+
+
+def read_comments(path: Path, limit: int | None) -> list[str]:
+    """The text column of the evaluation CSV."""
+    csv.field_size_limit(10**8)
+    with path.open(encoding="utf-8", newline="") as handle:
+        texts = [row["text"] for row in csv.DictReader(handle) if row.get("text")]
+    return texts[:limit] if limit else texts
+
+
+def time_each(function: Callable[[str], object], texts: Sequence[str]) -> list[float]:
+    """Seconds per call of function on each text, measured one call at a time with perf_counter."""
+    clock = time.perf_counter
+    timings = []
+    for text in texts:
+        started = clock()
+        function(text)
+        timings.append(clock() - started)
+    return timings
+
+
+def percentile(values: Sequence[float], fraction: float) -> float:
+    """The value below which `fraction` of the values lie (nearest rank)."""
+    ordered = sorted(values)
+    rank = max(0, min(len(ordered) - 1, round(fraction * len(ordered) + 0.5) - 1))
+    return ordered[rank]
+
+
+def engine_run(ruleset: Ruleset, texts: Sequence[str], rounds: int) -> dict[str, Any]:
+    """Full evaluate() over every comment; the fastest of `rounds` whole passes for throughput."""
+    for text in texts[:500]:  # warm-up: caches, branch predictors, lazily built tables
+        ruleset.evaluate(text)
+    best: list[float] | None = None
+    best_wall = float("inf")
+    for _ in range(rounds):
+        started = time.perf_counter()
+        timings = time_each(ruleset.evaluate, texts)
+        wall = time.perf_counter() - started
+        if wall < best_wall:
+            best, best_wall = timings, wall
+    assert best is not None
+    rejected = sum(ruleset.evaluate(text).rejected for text in texts)
+    return {
+        "comments": len(texts),
+        "rejected": rejected,
+        "comments_per_second": len(texts) / best_wall,
+        "mean_us": statistics.fmean(best) * 1e6,
+        "p50_us": percentile(best, 0.50) * 1e6,
+        "p99_us": percentile(best, 0.99) * 1e6,
+        "max_us": max(best) * 1e6,
+        "rounds": rounds,
+    }
+
+
+def better_profanity_run(ruleset: Ruleset, sample: Sequence[str]) -> dict[str, Any]:
+    """better-profanity's contains_profanity and the engine's evaluate on the same sample, same process."""
+    from better_profanity import profanity
+
+    profanity.load_censor_words()
+    for text in sample[:3]:
+        profanity.contains_profanity(text)
+    for text in sample:
+        ruleset.evaluate(text)
+    theirs = time_each(profanity.contains_profanity, sample)
+    ours = time_each(ruleset.evaluate, sample)
+    version = _version("better-profanity")
+    return {
+        "version": version,
+        "sample": len(sample),
+        "mean_us": statistics.fmean(theirs) * 1e6,
+        "p99_us": percentile(theirs, 0.99) * 1e6,
+        "engine_mean_us": statistics.fmean(ours) * 1e6,
+        "engine_p99_us": percentile(ours, 0.99) * 1e6,
+        "speedup": statistics.fmean(theirs) / statistics.fmean(ours),
+    }
+
+
+def _version(distribution: str) -> str:
+    from importlib import metadata
+
+    try:
+        return metadata.version(distribution)
+    except metadata.PackageNotFoundError:
+        return "not installed"
+
+
+def big_word_list(size: int) -> tuple[list[str], str]:
+    """`size` words for the big-list rule: rare English words from wordfreq when installed, else pseudo-words."""
+    try:
+        from wordfreq import top_n_list  # type: ignore[import-not-found]
+    except ImportError:
+        generator = random.Random(20261128)
+        words: set[str] = set()
+        consonants, vowels = "bcdfghjklmnpqrstvwxz", "aeiouy"
+        while len(words) < size:
+            # "qz" plus consonant-vowel syllables: pronounceable, and no English word starts with "qz".
+            syllables = "".join(generator.choice(consonants) + generator.choice(vowels) for _ in range(generator.randint(2, 4)))
+            words.add("qz" + syllables)
+        return sorted(words), "pseudo-words (qz + 2-4 random consonant-vowel syllables, seeded); wordfreq is not installed"
+    common = top_n_list("en", 200_000)
+    rare = [word for word in common[50_000:] if word.isascii() and word.isalpha() and len(word) > 3]
+    return rare[:size], "wordfreq: English words ranked 50,000 and below by frequency (alphabetic, 4+ letters)"
+
+
+def ruleset_with_big_list(words: Sequence[str], rules: Path, directory: Path) -> Ruleset:
+    """The default rules plus one rule whose lexicon holds `words` (a temp copy; rules/ is not touched)."""
+    shutil.copytree(rules, directory)
+    lexicon = {"bench_big_list": {"description": "benchmark only", "words": list(words)}}
+    (directory / "lexicons" / "bench_big_list.yml").write_text(json.dumps(lexicon), encoding="utf-8")
+    rule_file = {
+        "category": "profanity",
+        "rules": [
+            {
+                "id": "big-list",
+                "message": "Benchmark: a 10,000-word list",
+                "words": ["{bench_big_list}"],
+                "examples": {"reject": [f"this is {words[0]} here"], "approve": ["a perfectly ordinary sentence"]},
+            }
+        ],
+    }
+    (directory / "bench_big_list.yml").write_text(json.dumps(rule_file), encoding="utf-8")
+    return load_ruleset(directory)
+
+
+def word_list_run(default: Ruleset, rules: Path, texts: Sequence[str], rounds: int) -> dict[str, Any]:
+    """Mean µs per comment with the default list and with 10,000 more words, alternating passes."""
+    words, source = big_word_list(BIG_LIST_SIZE)
+    with tempfile.TemporaryDirectory() as temp:
+        started = time.perf_counter()
+        big = ruleset_with_big_list(words, rules, Path(temp) / "rules")
+        load_seconds = time.perf_counter() - started
+    for ruleset in (default, big):
+        for text in texts[:500]:
+            ruleset.evaluate(text)
+    means: dict[str, list[float]] = {"default": [], "big": []}
+    for _ in range(rounds):
+        for name, ruleset in (("default", default), ("big", big)):
+            means[name].append(statistics.fmean(time_each(ruleset.evaluate, texts)) * 1e6)
+    default_us, big_us = min(means["default"]), min(means["big"])
+    return {
+        "extra_words": len(words),
+        "source": source,
+        "comments": len(texts),
+        "default_mean_us": default_us,
+        "big_mean_us": big_us,
+        "ratio": big_us / default_us,
+        "big_list_load_seconds": load_seconds,
+        "big_rejected": sum(big.evaluate(text).rejected for text in texts),
+        "default_rejected": sum(default.evaluate(text).rejected for text in texts),
+    }
+
+
+def table(result: dict[str, Any]) -> str:
+    """A readable table of the results."""
+    engine, bp, big = result["engine"], result["better_profanity"], result["word_list"]
+    met = result["targets_met"]
+
+    def mark(ok: bool) -> str:
+        return "yes" if ok else "NO"
+
+    rows = [
+        ("dataset", f"{result['dataset']['path']} ({engine['comments']} comments, {engine['rejected']} rejected)"),
+        ("ruleset", f"{result['ruleset']['directory']}: version {result['ruleset']['version']} ({result['ruleset']['rules']} rules)"),
+        ("engine comments/s", f"{engine['comments_per_second']:,.0f}  (target >= 5,000: {mark(met['comments_per_second'])})"),
+        ("engine mean / p50 / p99", f"{engine['mean_us']:.1f} / {engine['p50_us']:.1f} / {engine['p99_us']:.1f} µs per comment"),
+        ("engine max", f"{engine['max_us']:.1f} µs"),
+        (f"better-profanity {bp['version']}", f"{bp['mean_us']:,.0f} µs mean (p99 {bp['p99_us']:,.0f}) on a sample of {bp['sample']}"),
+        ("engine on that sample", f"{bp['engine_mean_us']:.1f} µs mean (p99 {bp['engine_p99_us']:.1f})"),
+        ("speedup vs better-profanity", f"{bp['speedup']:,.0f}x  (target >= 100x: {mark(met['speedup_vs_better_profanity'])})"),
+        ("default list", f"{big['default_mean_us']:.1f} µs per comment"),
+        (f"+{big['extra_words']:,} words", f"{big['big_mean_us']:.1f} µs per comment ({big['source']})"),
+        ("10k-word list / default", f"{big['ratio']:.2f}x  (target < 1.5x: {mark(met['big_list_cost_ratio'])})"),
+        ("python", result["python"]),
+    ]
+    width = max(len(name) for name, _ in rows)
+    return "\n".join(f"{name:<{width}}  {value}" for name, value in rows)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--csv", type=Path, default=DEFAULT_CSV, help="evaluation CSV (default: ../shared/eval/dev.csv)")
+    parser.add_argument("--sample", type=int, default=300, help="comments for better-profanity (about 69 ms each)")
+    parser.add_argument("--rounds", type=int, default=3, help="passes over the data; the fastest counts")
+    parser.add_argument("--rules", type=Path, default=DEFAULT_RULES_DIR, help="rule directory (default: the project's rules/)")
+    parser.add_argument("--limit", type=int, default=None, help="use only the first N comments")
+    parser.add_argument("--json", action="store_true", help="print JSON only")
+    parser.add_argument("--no-save", action="store_true", help=f"do not write {RESULTS.relative_to(PROJECT)}")
+    args = parser.parse_args(argv)
+
+    if not args.csv.is_file():
+        message = f"{args.csv} is absent: nothing to benchmark (the evaluation data lives beside the project in shared/eval/)."
+        print(json.dumps({"skipped": True, "reason": message}) if args.json else message)
+        return 0
+    texts = read_comments(args.csv, args.limit)
+    try:
+        ruleset = load_ruleset(args.rules)
+    except RuleSetError as error:
+        print(f"The rules in {args.rules} do not load:\n{error}", file=sys.stderr)
+        return 1
+    sample = random.Random(7).sample(texts, min(args.sample, len(texts)))
+    if not args.json:
+        print(f"Benchmarking {len(texts)} comments from {args.csv} (better-profanity on {len(sample)}; takes about a minute)...")
+
+    engine = engine_run(ruleset, texts, args.rounds)
+    bp = better_profanity_run(ruleset, sample)
+    big = word_list_run(ruleset, args.rules, texts, args.rounds)
+    result: dict[str, Any] = {
+        "dataset": {"path": str(args.csv), "comments": len(texts)},
+        "python": f"{platform.python_implementation()} {platform.python_version()} on {platform.machine()}",
+        "ruleset": {"directory": str(args.rules), "version": ruleset.version, "rules": len(ruleset.rules)},
+        "engine": engine,
+        "better_profanity": bp,
+        "word_list": big,
+        "targets": TARGETS,
+        "targets_met": {
+            "speedup_vs_better_profanity": bp["speedup"] >= TARGETS["speedup_vs_better_profanity"],
+            "comments_per_second": engine["comments_per_second"] >= TARGETS["comments_per_second"],
+            "big_list_cost_ratio": big["ratio"] < TARGETS["big_list_cost_ratio"],
+        },
+    }
+    if not args.no_save:
+        RESULTS.parent.mkdir(parents=True, exist_ok=True)
+        RESULTS.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+    if args.json:
+        print(json.dumps(result, indent=2))
+    else:
+        print(table(result))
+        if not args.no_save:
+            print(f"\nJSON saved to {RESULTS.relative_to(PROJECT)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
