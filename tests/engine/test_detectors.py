@@ -1,0 +1,130 @@
+"""Promotion detectors on folded (lowercase) text: links, e-mail addresses, phones, handles, money."""
+
+from __future__ import annotations
+
+import pytest
+
+from moderation.engine.detectors import (
+    DETECTORS,
+    find_emails,
+    find_handles,
+    find_links,
+    find_money,
+    find_phones,
+    host_of,
+    is_allowed_host,
+)
+
+ALLOWED = frozenset({"wikipedia.org", "reuters.com", "bbc.co.uk"})
+
+
+def texts(finder: object, text: str) -> list[str]:
+    spans = finder(text, ALLOWED)  # type: ignore[operator]
+    return [text[start:end] for start, end in spans]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("visit cheap-watches.com now", ["cheap-watches.com"]),
+        ("go to www.spam.biz/path?x=1 now", ["www.spam.biz/path?x=1"]),
+        ("http://bit.ly/abc and https://shop.example.net/x", ["http://bit.ly/abc", "https://shop.example.net/x"]),
+        ("see shop.com.", ["shop.com"]),  # sentence punctuation is not part of the link
+        ("see notwikipedia.org", ["notwikipedia.org"]),  # not a subdomain of an allowed domain
+        ("www.reuters.com.evil.ru", ["www.reuters.com.evil.ru"]),
+    ],
+)
+def test_links(text: str, expected: list[str]) -> None:
+    assert texts(find_links, text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "see https://en.wikipedia.org/wiki/comment for background",
+        "http://www.reuters.com/a",
+        "news at bbc.co.uk today",
+        "version 1.2.3 is out",
+        "end of sentence.next one",
+        "e.g. this",
+    ],
+)
+def test_not_links(text: str) -> None:
+    assert texts(find_links, text) == []
+
+
+@pytest.mark.parametrize("text", ["mail deals@example.com", "write to a.b-c+d@mail.co.uk now"])
+def test_emails_are_not_counted_as_links(text: str) -> None:
+    assert texts(find_links, text) == []
+    assert len(texts(find_emails, text)) == 1
+    assert "@" in texts(find_emails, text)[0]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("call +1 555 123 4567 now", ["+1 555 123 4567"]),
+        ("call (020) 7946 0958", ["(020) 7946 0958"]),
+        ("ring 555-123-4567", ["555-123-4567"]),
+    ],
+)
+def test_phones(text: str, expected: list[str]) -> None:
+    assert texts(find_phones, text) == expected
+
+
+@pytest.mark.parametrize("text", ["the year 2024", "in 1999 and 2005 and 2010", "12345", "call 555 1234", "pi is 3.14159"])
+def test_not_phones(text: str) -> None:
+    assert texts(find_phones, text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("follow @someone now", ["@someone"]),
+        ("@start here", ["@start"]),
+        ("(@a_b.c)", ["@a_b.c"]),
+    ],
+)
+def test_handles(text: str, expected: list[str]) -> None:
+    assert texts(find_handles, text) == expected
+
+
+@pytest.mark.parametrize("text", ["deals@example.com", "x.@y", "just @ a sign"])
+def test_not_handles(text: str) -> None:
+    assert texts(find_handles, text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("earn $500 today", ["$500"]),
+        ("300 dollars", ["300 dollars"]),
+        ("€20", ["€20"]),
+        ("£ 1,000.50", ["£ 1,000.50"]),
+        ("10 euros", ["10 euros"]),
+        ("make $5k a week", ["$5k"]),
+    ],
+)
+def test_money(text: str, expected: list[str]) -> None:
+    assert texts(find_money, text) == expected
+
+
+@pytest.mark.parametrize("text", ["the 1990s", "3 people", "it cost a lot"])
+def test_not_money(text: str) -> None:
+    assert texts(find_money, text) == []
+
+
+def test_host_of() -> None:
+    assert host_of("https://user:pw@www.example.com:8080/x?y#z") == "example.com"
+    assert host_of("shop.example.net/path") == "shop.example.net"
+
+
+def test_allowed_host_includes_subdomains_but_not_bare_suffixes() -> None:
+    assert is_allowed_host("en.wikipedia.org", ALLOWED)
+    assert is_allowed_host("wikipedia.org", ALLOWED)
+    assert not is_allowed_host("wikipedia.org.evil.com", ALLOWED)
+    assert not is_allowed_host("org", frozenset({"org"}))
+
+
+def test_detector_registry() -> None:
+    assert set(DETECTORS) == {"link", "email", "phone", "handle", "money"}
