@@ -205,13 +205,21 @@ class RuleLoader:
                 if name in definitions:
                     self.errors.add(f"lexicon {name!r} is already defined in {definitions[name][1]}", relative, line)
                     continue
+                if not isinstance(raw, list | dict):
+                    self.errors.add(f"lexicon {name!r} must be a list of words or a mapping", relative, line)
+                    continue
                 body = {"words": raw} if isinstance(raw, list) else raw
                 try:
                     definitions[name] = (LexiconSchema().load(body), relative, line)
                 except ValidationError as error:
-                    self.errors.marshmallow(error, relative, raw if isinstance(raw, LineDict) else document)
-                except TypeError:
-                    self.errors.add(f"lexicon {name!r} must be a list of words or a mapping", relative, line)
+                    if isinstance(raw, LineDict):
+                        self.errors.marshmallow(error, relative, raw)
+                        continue
+                    # A plain list: name the lexicon and the line of the offending word.
+                    for field_name, messages in _flatten(error.messages):
+                        index = field_name.rpartition(".")[2]
+                        where = _item_line(raw, int(index)) if index.isdigit() else line
+                        self.errors.add(f"lexicon {name!r}, word {field_name}: {'; '.join(messages)}", relative, where)
         lexicons = _Lexicons(definitions, self.errors)
         for name in definitions:
             try:
