@@ -103,3 +103,6 @@ def init_app(app: Flask) -> None:
 from .evaluation import eval_command  # noqa: E402  (registered last: cli.py stays the table of contents)
 
 main.add_command(eval_command)
+from .log_cli import log as log_command  # noqa: E402
+
+main.add_command(log_command)

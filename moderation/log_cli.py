@@ -1,0 +1,49 @@
+"""`moderation log`: decision log maintenance from the command line (retention)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import UTC, datetime
+
+import click
+from flask.cli import AppGroup
+
+from .storage import count_older_than, purge_decisions
+from .storage.times import parse_age
+
+log = AppGroup("log", help="Maintain the decision log.")
+
+
+def _age(_ctx: click.Context, _param: click.Parameter, value: str) -> str:
+    try:
+        if parse_age(value).total_seconds() <= 0:
+            raise ValueError
+    except ValueError:
+        raise click.BadParameter("use a positive age such as 90d, 12h, 2w or 30m") from None
+    return value
+
+
+@log.command("purge")
+@click.option("--older-than", required=True, callback=_age, metavar="AGE", help="Delete decisions older than this, e.g. 90d.")
+@click.option("--dry-run", is_flag=True, help="Only count what would be deleted.")
+@click.option("--quiet", "-q", is_flag=True, help="Print nothing unless something fails.")
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+def purge(older_than: str, dry_run: bool, quiet: bool, as_json: bool) -> None:
+    """Delete decisions (with their rule hits and reviews) logged more than AGE ago."""
+    cutoff = datetime.now(UTC) - parse_age(older_than)
+    total = count_older_than(cutoff)
+    if dry_run:
+        deleted = 0
+    elif total and not quiet and not as_json and sys.stderr.isatty():
+        with click.progressbar(length=total, label="Deleting decisions", file=sys.stderr) as bar:
+            deleted = purge_decisions(cutoff, progress=bar.update)
+    else:
+        deleted = purge_decisions(cutoff)
+    if as_json:
+        result = {"older_than": older_than, "cutoff": cutoff.isoformat(), "dry_run": dry_run, "matched": total, "deleted": deleted}
+        click.echo(json.dumps(result))
+    elif not quiet:
+        verb = "Would delete" if dry_run else "Deleted"
+        count = total if dry_run else deleted
+        click.echo(f"{verb} {count} decision(s) logged before {cutoff.isoformat(timespec='seconds')}.")
