@@ -6,17 +6,22 @@ import hashlib
 import hmac
 import itertools
 import json
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import jsonschema
 import pytest
+from conftest import KEYS
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import text as sql
 
 from moderation import create_app
-from moderation.coral import html_to_text
+from moderation.coral import answer, html_to_text
+from moderation.engine import Decision, Match, Reason
+
+Log = Callable[[], list[dict[str, Any]]]
 
 URL = "/v1/integrations/coral"
 SECRET = "empsec_" + "3f9a" * 8
@@ -91,15 +96,77 @@ REJECTED = [
     ("suck my dick", "vulgarity", "OFFENSIVE", "COMMENT_DETECTED_TOXIC"),
     ("immigrants are vermin", "abuse", "HATE_SPEECH", "COMMENT_DETECTED_TOXIC"),
     ("buy cheap watches at best-watch-deals.com and cheap-bags.net", "promotion", "AD", "COMMENT_DETECTED_SPAM"),
-    ("please subscribe to my channel", "promotion", "SPAM", "COMMENT_DETECTED_SPAM"),
 ]
 CLEAN = "Thanks for this article, the council vote explains a lot."
 ROLES = ["COMMENTER", "MEMBER", "STAFF", "MODERATOR", "ADMIN"]
 
 
+SHADOW_RULES = """\
+category: threat
+rules:
+  - id: kill-you
+    message: Threat to kill
+    mode: shadow
+    templates: ["i will kill you"]
+    examples: {reject: ["I will kill you"], approve: ["hello"]}
+"""
+
+
+@pytest.fixture(scope="module")
+def shared_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
+    """One app with the default rules for the whole module: loading the rules is the slow part of a test."""
+    folder = tmp_path_factory.mktemp("coral")
+    application = create_app(
+        {
+            "TESTING": True,
+            "DATABASE_URL": f"sqlite:///{folder / 'log.sqlite3'}",
+            "API_KEYS": ",".join(f"{role}:{key}" for role, key in KEYS.items()),
+            "API_KEYS_FILE": str(folder / "api-keys"),
+            "CORAL_SECRETS": SECRET,
+        }
+    )
+    yield application
+    application.extensions["moderation.db"].dispose()
+
+
 @pytest.fixture
-def app_config(app_config: dict[str, object]) -> dict[str, object]:
-    return {**app_config, "CORAL_SECRETS": SECRET}
+def app(shared_app: Flask, monkeypatch: pytest.MonkeyPatch) -> Flask:
+    """The shared app; a test changes Coral settings with set_config, undone after it."""
+    for key in ("CORAL_SECRETS", "CORAL_APPROVE", "CORAL_FORMAT"):
+        monkeypatch.setitem(shared_app.config, key, shared_app.config[key])
+    return shared_app
+
+
+def read_rows(app: Flask, after: int = 0) -> list[dict[str, Any]]:
+    """Logged decisions after a rowid, oldest first (raw SQL on SQLite's rowid: the storage module may move)."""
+    query = sql(
+        "SELECT source, site, comment_id, text, author, article, decision, categories, reasons FROM decisions"
+        " WHERE rowid > :after ORDER BY rowid"
+    )
+    with app.extensions["moderation.db"].connect() as connection:
+        found = [dict(row._mapping) for row in connection.execute(query, {"after": after})]
+    for row in found:
+        for key in ("author", "article", "categories", "reasons"):
+            if isinstance(row[key], str):
+                row[key] = json.loads(row[key])
+    return found
+
+
+@pytest.fixture
+def log(app: Flask) -> Log:
+    """The decisions this test logged on the shared app."""
+    with app.extensions["moderation.db"].connect() as connection:
+        mark = int(connection.execute(sql("SELECT coalesce(max(rowid), 0) FROM decisions")).scalar_one())
+    return lambda: read_rows(app, mark)
+
+
+@pytest.fixture
+def app_config(app_config: dict[str, object], tmp_path: Path) -> dict[str, object]:
+    """For the tests that build their own app: Coral enabled, and a one-rule directory that loads fast."""
+    rules = tmp_path / "rules"
+    rules.mkdir()
+    (rules / "threats.yml").write_text(SHADOW_RULES, encoding="utf-8")
+    return {**app_config, "CORAL_SECRETS": SECRET, "RULES_DIR": str(rules)}
 
 
 def coral_body(text: str = CLEAN, action: str = "NEW", parent: str | None = None, role: str = "COMMENTER") -> dict[str, Any]:
@@ -167,30 +234,19 @@ def post(client: FlaskClient, body: Any, secret: str = SECRET) -> Any:
     return send(client, raw, signature(raw, secret))
 
 
-def rows(app: Flask) -> list[dict[str, Any]]:
-    """The logged decisions, oldest first (raw SQL: the storage module may move)."""
-    query = sql("SELECT source, site, comment_id, text, author, article, decision, categories, reasons FROM decisions ORDER BY id")
-    with app.extensions["moderation.db"].connect() as connection:
-        found = [dict(row._mapping) for row in connection.execute(query)]
-    for row in found:
-        for key in ("author", "article", "categories", "reasons"):
-            if isinstance(row[key], str):
-                row[key] = json.loads(row[key])
-    return found
-
-
-def coral_app(app_config: dict[str, object], **settings: object) -> Flask:
-    return create_app({**app_config, **settings})
+def set_config(app: Flask, **settings: str) -> None:
+    """Change Coral settings of the shared app for one test (the app fixture restores them)."""
+    app.config.update(settings)
 
 
 # --- signatures -------------------------------------------------------------------------------------------
 
 
-def test_signed_as_coral_signs_is_answered(client: FlaskClient, app: Flask) -> None:
+def test_signed_as_coral_signs_is_answered(client: FlaskClient, log: Log) -> None:
     response = post(client, coral_body())
     assert response.status_code == 200
     assert response.get_json() == {"status": "APPROVED"}
-    assert len(rows(app)) == 1
+    assert len(log()) == 1
 
 
 @pytest.mark.parametrize(
@@ -207,23 +263,23 @@ def test_signed_as_coral_signs_is_answered(client: FlaskClient, app: Flask) -> N
         "sha256=" + "ä" * 64,
     ],
 )
-def test_bad_signature_gets_401_and_nothing_is_evaluated(client: FlaskClient, app: Flask, header: str) -> None:
+def test_bad_signature_gets_401_and_nothing_is_evaluated(client: FlaskClient, log: Log, header: str) -> None:
     raw = pretty(coral_body("I will kill you"))
     response = send(client, raw, header)
     assert response.status_code == 401
     assert "X-Coral-Signature" in response.get_json()["message"]
-    assert rows(app) == []
+    assert log() == []
 
 
-def test_missing_header_gets_401(client: FlaskClient, app: Flask) -> None:
+def test_missing_header_gets_401(client: FlaskClient, log: Log) -> None:
     response = send(client, pretty(coral_body()))
     assert response.status_code == 401
-    assert rows(app) == []
+    assert log() == []
 
 
-def test_signed_with_an_unknown_secret_gets_401(client: FlaskClient, app: Flask) -> None:
+def test_signed_with_an_unknown_secret_gets_401(client: FlaskClient, log: Log) -> None:
     assert post(client, coral_body(), OTHER_SECRET).status_code == 401
-    assert rows(app) == []
+    assert log() == []
 
 
 def test_secret_without_its_prefix_does_not_sign(client: FlaskClient) -> None:
@@ -231,14 +287,14 @@ def test_secret_without_its_prefix_does_not_sign(client: FlaskClient) -> None:
     assert post(client, coral_body(), SECRET.removeprefix("empsec_")).status_code == 401
 
 
-def test_reserialised_body_fails(client: FlaskClient, app: Flask) -> None:
+def test_reserialised_body_fails(client: FlaskClient, log: Log) -> None:
     body = coral_body()
     raw = pretty(body)
     compact = json.dumps(body).encode("utf-8")
     assert send(client, compact, signature(raw)).status_code == 401
     assert send(client, raw, signature(compact)).status_code == 401
     assert send(client, raw + b"\n", signature(raw)).status_code == 401
-    assert rows(app) == []
+    assert log() == []
 
 
 @pytest.mark.parametrize("order", ["old-first", "new-first"])
@@ -255,8 +311,8 @@ def test_rotated_pair_with_no_match_gets_401(client: FlaskClient) -> None:
     assert send(client, raw, f"{signature(raw, OLD_SECRET)},{signature(raw, OTHER_SECRET)}").status_code == 401
 
 
-def test_several_secrets_configured(app_config: dict[str, object]) -> None:
-    client = coral_app(app_config, CORAL_SECRETS=f" {OLD_SECRET} , {SECRET},").test_client()
+def test_several_secrets_configured(app: Flask, client: FlaskClient) -> None:
+    set_config(app, CORAL_SECRETS=f" {OLD_SECRET} , {SECRET},")
     assert post(client, coral_body(), OLD_SECRET).status_code == 200
     assert post(client, coral_body(), SECRET).status_code == 200
     assert post(client, coral_body(), OTHER_SECRET).status_code == 401
@@ -277,11 +333,12 @@ def test_unsigned_malformed_body_gets_401_before_validation(client: FlaskClient)
 
 
 @pytest.mark.parametrize("secrets", ["", " , "])
-def test_not_configured_answers_404_with_a_clear_message(app_config: dict[str, object], secrets: str) -> None:
-    client = coral_app(app_config, CORAL_SECRETS=secrets).test_client()
+def test_not_configured_answers_404_with_a_clear_message(app: Flask, client: FlaskClient, log: Log, secrets: str) -> None:
+    set_config(app, CORAL_SECRETS=secrets)
     response = post(client, coral_body())
     assert response.status_code == 404
     assert "MODERATION_CORAL_SECRETS" in response.get_json()["message"]
+    assert log() == []
 
 
 def test_secrets_come_from_the_environment(app_config: dict[str, object], monkeypatch: pytest.MonkeyPatch) -> None:
@@ -289,17 +346,18 @@ def test_secrets_come_from_the_environment(app_config: dict[str, object], monkey
     monkeypatch.setenv("MODERATION_CORAL_SECRETS", f"{OLD_SECRET},{SECRET}")
     client = create_app(settings).test_client()
     assert post(client, coral_body(), OLD_SECRET).status_code == 200
+    assert post(client, coral_body(), OTHER_SECRET).status_code == 401
 
 
 # --- fields and decisions ---------------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(("action", "parent", "role"), list(itertools.product(["NEW", "EDIT"], [None, "comment-7f3e"], ROLES)))
-def test_every_field_combination_is_decided_and_logged(client: FlaskClient, app: Flask, action: str, parent: str | None, role: str) -> None:
+def test_every_field_combination_is_decided_and_logged(client: FlaskClient, log: Log, action: str, parent: str | None, role: str) -> None:
     for text in (CLEAN, "I will kill you"):
         response = post(client, coral_body(text, action, parent, role))
         assert response.status_code == 200
-    approved, rejected = rows(app)
+    approved, rejected = log()
     assert approved["decision"] == "approve" and rejected["decision"] == "reject"
     for row, text in ((approved, CLEAN), (rejected, "I will kill you")):
         assert row["source"] == "coral"
@@ -313,7 +371,7 @@ def test_every_field_combination_is_decided_and_logged(client: FlaskClient, app:
 
 @pytest.mark.parametrize(("text", "category", "code", "flag"), REJECTED)
 def test_each_category_is_rejected_with_its_mapped_code_on_new(
-    client: FlaskClient, app: Flask, text: str, category: str, code: str, flag: str
+    client: FlaskClient, log: Log, text: str, category: str, code: str, flag: str
 ) -> None:
     response = post(client, coral_body(text, "NEW"))
     assert response.status_code == 200
@@ -322,7 +380,7 @@ def test_each_category_is_rejected_with_its_mapped_code_on_new(
     assert body["moderationAction"]["status"] == "REJECTED"
     reason = body["moderationAction"]["rejectionReason"]
     assert reason["code"] == code
-    (row,) = rows(app)
+    (row,) = log()
     assert category in row["categories"]
     messages = {logged["message"] for logged in row["reasons"] if logged["mode"] == "enforce"}
     assert all(part in messages for part in reason["detailedExplanation"].split("; "))
@@ -342,11 +400,11 @@ def test_several_categories_name_the_most_serious(client: FlaskClient) -> None:
     assert body["actions"][0]["reason"] == "COMMENT_DETECTED_TOXIC"
 
 
-def test_missing_optional_fields_are_still_moderated(client: FlaskClient, app: Flask) -> None:
+def test_missing_optional_fields_are_still_moderated(client: FlaskClient, log: Log) -> None:
     response = post(client, {"action": "NEW", "comment": {"body": "I will kill you"}})
     assert response.status_code == 200
     assert response.get_json()["status"] == "REJECTED"
-    (row,) = rows(app)
+    (row,) = log()
     assert row["site"] is None and row["author"] is None and row["article"] is None
     assert row["comment_id"] == "action=NEW"
 
@@ -369,39 +427,26 @@ def test_empty_body_is_approved(client: FlaskClient) -> None:
     assert response.get_json() == {"status": "APPROVED"}
 
 
-def test_no_opinion_option_answers_204_on_approve(app_config: dict[str, object]) -> None:
-    app = coral_app(app_config, CORAL_APPROVE="no-opinion")
-    client = app.test_client()
+def test_no_opinion_option_answers_204_on_approve(app: Flask, client: FlaskClient, log: Log) -> None:
+    set_config(app, CORAL_APPROVE="no-opinion")
     response = post(client, coral_body())
     assert response.status_code == 204
     assert response.get_data() == b""
     assert post(client, coral_body("I will kill you")).get_json()["status"] == "REJECTED"
-    assert [row["decision"] for row in rows(app)] == ["approve", "reject"]
+    assert [row["decision"] for row in log()] == ["approve", "reject"]
 
 
 @pytest.mark.parametrize(("setting", "value"), [("CORAL_APPROVE", "yes"), ("CORAL_FORMAT", "MARKDOWN")])
 def test_bad_setting_stops_the_start(app_config: dict[str, object], setting: str, value: str) -> None:
     with pytest.raises(ValueError, match=f"MODERATION_{setting}"):
-        coral_app(app_config, **{setting: value})
+        create_app({**app_config, setting: value})
 
 
-def test_shadow_rules_never_decide(app_config: dict[str, object], tmp_path: Path) -> None:
-    rules = tmp_path / "rules"
-    rules.mkdir()
-    (rules / "threats.yml").write_text(
-        "category: threat\n"
-        "rules:\n"
-        "  - id: kill-you\n"
-        "    message: Threat to kill\n"
-        "    mode: shadow\n"
-        '    templates: ["i will kill you"]\n'
-        '    examples: {reject: ["I will kill you"], approve: ["hello"]}\n',
-        encoding="utf-8",
-    )
-    app = coral_app(app_config, RULES_DIR=str(rules))
-    response = post(app.test_client(), coral_body("I will kill you"))
+def test_shadow_rules_never_decide(app_config: dict[str, object]) -> None:
+    shadow_app = create_app(app_config)  # its rule directory holds one threat rule, in shadow mode
+    response = post(shadow_app.test_client(), coral_body("I will kill you"))
     assert response.get_json() == {"status": "APPROVED"}
-    (row,) = rows(app)
+    (row,) = read_rows(shadow_app)
     assert [reason["mode"] for reason in row["reasons"]] == ["shadow"]
 
 
@@ -429,10 +474,10 @@ def test_endpoint_is_in_the_openapi_document(client: FlaskClient) -> None:
         "<p>you are a <strong>complete idiot</strong></p>",
     ],
 )
-def test_html_is_evaluated_as_readers_see_it_and_logged_as_received(client: FlaskClient, app: Flask, html: str) -> None:
+def test_html_is_evaluated_as_readers_see_it_and_logged_as_received(client: FlaskClient, log: Log, html: str) -> None:
     response = post(client, coral_body(html))
     assert response.get_json()["status"] == "REJECTED"
-    (row,) = rows(app)
+    (row,) = log()
     assert row["text"] == html
     for reason in row["reasons"]:
         for match in reason["matches"]:
@@ -453,12 +498,11 @@ def test_harmless_html_is_approved(client: FlaskClient, html: str) -> None:
     assert post(client, coral_body(html)).get_json() == {"status": "APPROVED"}
 
 
-def test_markup_in_a_plain_text_site_is_text(app_config: dict[str, object]) -> None:
-    app = coral_app(app_config, CORAL_FORMAT="PLAIN_TEXT")
-    client = app.test_client()
+def test_markup_in_a_plain_text_site_is_text(app: Flask, client: FlaskClient, log: Log) -> None:
+    set_config(app, CORAL_FORMAT="PLAIN_TEXT")
     assert post(client, coral_body("I will kill you")).get_json()["status"] == "REJECTED"
     assert post(client, coral_body("a <b> tag: fu<b>ck")).get_json() == {"status": "APPROVED"}
-    assert rows(app)[1]["text"] == "a <b> tag: fu<b>ck"
+    assert log()[1]["text"] == "a <b> tag: fu<b>ck"
 
 
 @pytest.mark.parametrize(
@@ -521,11 +565,11 @@ def test_html_to_text_maps_every_character_back() -> None:
         ({**coral_body(), "tenantDomain": None}, "tenantDomain"),
     ],
 )
-def test_malformed_fields_get_422_naming_the_field(client: FlaskClient, app: Flask, body: dict[str, Any], field: str) -> None:
+def test_malformed_fields_get_422_naming_the_field(client: FlaskClient, log: Log, body: dict[str, Any], field: str) -> None:
     response = post(client, body)
     assert response.status_code == 422
     assert field in response.get_json()["errors"]
-    assert rows(app) == []
+    assert log() == []
 
 
 @pytest.mark.parametrize(
@@ -563,9 +607,76 @@ def test_body_over_the_size_limit_gets_413(client: FlaskClient) -> None:
     assert send(client, raw, signature(raw)).status_code == 413
 
 
-def test_match_on_html_covers_the_markup_inside_it(client: FlaskClient, app: Flask) -> None:
+def test_match_on_html_covers_the_markup_inside_it(client: FlaskClient, log: Log) -> None:
     # The example of docs/coral.md.
     post(client, coral_body("I will <b>k&#105;ll</b> you"))
-    (row,) = rows(app)
+    (row,) = log()
     threat = next(reason for reason in row["reasons"] if reason["category"] == "threat")
     assert threat["matches"] == [{"start": 0, "end": 27, "text": "I will <b>k&#105;ll</b> you"}]
+
+
+# --- the category mapping, on decisions built by hand (independent of the default rules) --------------------
+
+
+def reason(category: str, subcategory: str | None = None, mode: str = "enforce", message: str = "Rule message") -> Reason:
+    return Reason(f"{category}/rule", category, subcategory, message, mode, 1.0, (Match(0, 1, "x"),))
+
+
+def rejected(*reasons: Reason) -> Decision:
+    categories = tuple(dict.fromkeys(item.category for item in reasons if item.mode == "enforce"))
+    return Decision("reject", categories, reasons, "test")
+
+
+MAPPING = [
+    ([reason("threat")], "ABUSIVE", "COMMENT_DETECTED_TOXIC"),
+    ([reason("abuse", "racism")], "HATE_SPEECH", "COMMENT_DETECTED_TOXIC"),
+    ([reason("personal_attack")], "HARASSMENT_BULLYING", "COMMENT_DETECTED_TOXIC"),
+    ([reason("vulgarity")], "OFFENSIVE", "COMMENT_DETECTED_TOXIC"),
+    ([reason("profanity")], "OFFENSIVE", "COMMENT_DETECTED_TOXIC"),
+    ([reason("promotion", "commercial")], "AD", "COMMENT_DETECTED_SPAM"),
+    ([reason("promotion", "personal")], "SPAM", "COMMENT_DETECTED_SPAM"),
+    ([reason("promotion")], "SPAM", "COMMENT_DETECTED_SPAM"),
+    ([reason("promotion", "personal"), reason("promotion", "commercial", mode="shadow")], "SPAM", "COMMENT_DETECTED_SPAM"),
+    ([reason("profanity"), reason("threat")], "ABUSIVE", "COMMENT_DETECTED_TOXIC"),
+    ([reason("promotion", "commercial"), reason("abuse", "sexism")], "HATE_SPEECH", "COMMENT_DETECTED_TOXIC"),
+    ([reason("personal_attack"), reason("vulgarity")], "HARASSMENT_BULLYING", "COMMENT_DETECTED_TOXIC"),
+    ([reason("misinformation")], "OTHER", "COMMENT_DETECTED_TOXIC"),
+]
+
+
+@pytest.mark.parametrize(("reasons", "code", "flag"), MAPPING)
+def test_category_mapping(reasons: list[Reason], code: str, flag: str) -> None:
+    body = answer(rejected(*reasons), "NEW", "approved")
+    assert body is not None
+    VALIDATOR.validate(body)
+    assert body["moderationAction"]["rejectionReason"]["code"] == code
+    assert body["actions"] == [{"actionType": "FLAG", "reason": flag}]
+    assert answer(rejected(*reasons), "EDIT", "approved") == {"status": "REJECTED"}
+
+
+def test_explanation_lists_each_rejecting_message_once_and_no_shadow_one() -> None:
+    decision = rejected(
+        reason("threat", message="Threat to kill"),
+        reason("threat", message="Threat to kill"),
+        reason("profanity", message="Profanity"),
+        reason("abuse", mode="shadow", message="Shadow rule"),
+    )
+    body = answer(decision, "NEW", "approved")
+    assert body is not None
+    assert body["moderationAction"]["rejectionReason"]["detailedExplanation"] == "Threat to kill; Profanity"
+
+
+@pytest.mark.parametrize("message", ["", "   ", "x" * 5000])
+def test_explanation_is_never_empty_nor_huge(message: str) -> None:
+    body = answer(rejected(reason("threat", message=message)), "NEW", "approved")
+    assert body is not None
+    VALIDATOR.validate(body)
+    assert_no_nulls_or_empty(body)
+    assert 0 < len(body["moderationAction"]["rejectionReason"]["detailedExplanation"]) <= 1000
+
+
+def test_approve_answers() -> None:
+    approved = Decision("approve", (), (reason("threat", mode="shadow"),), "test")
+    for action in ("NEW", "EDIT"):
+        assert answer(approved, action, "approved") == {"status": "APPROVED"}
+        assert answer(approved, action, "no-opinion") is None
