@@ -13,7 +13,7 @@ from flask import Flask
 from logdata import KEYS, bearer
 from sqlalchemy import create_engine, text
 
-from moderation import create_app
+from moderation import create_app, storage
 
 # Test modules that `import conftest` get whichever conftest pytest loaded last: offer the top one's helpers too.
 __all__ = ["KEYS", "bearer"]
@@ -64,5 +64,15 @@ def app_config(app_config: dict[str, object], database_url: str) -> dict[str, ob
 def app(app_config: dict[str, object]) -> Iterator[Flask]:
     """The app on this module's database; its connection pool is closed after the test (PostgreSQL counts them)."""
     application = create_app(app_config)
+    yield application
+    application.extensions["moderation.db"].dispose()
+
+
+@pytest.fixture
+def log_app(database_url: str) -> Iterator[Flask]:
+    """A bare app with only the decision log wired: for storage tests that need no rules, keys or API."""
+    application = Flask("log_tests")
+    application.config.update(TESTING=True, DATABASE_URL=database_url, STORE_AUTHOR_PII="hashed")
+    storage.init_app(application)
     yield application
     application.extensions["moderation.db"].dispose()

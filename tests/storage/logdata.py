@@ -7,6 +7,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from flask.testing import FlaskClient
+
 
 def _root_conftest() -> Any:
     """The suite's top conftest, by path: `import conftest` means whichever conftest pytest loaded last."""
@@ -52,3 +54,30 @@ def record(
 def reason(rule: str, category: str, mode: str = "enforce", subcategory: str | None = None) -> dict[str, Any]:
     """A reason as the engine reports it."""
     return {"rule": rule, "category": category, "subcategory": subcategory, "message": rule, "mode": mode, "matches": []}
+
+
+ERROR_KEYS = {"code", "status", "message", "errors"}
+
+
+def submit(client: FlaskClient, text: str, **fields: Any) -> dict[str, Any]:
+    """POST a comment with the submit key and return the decision."""
+    response = client.post("/v1/comments", json={"text": text, **fields}, headers=bearer("submit"))
+    assert response.status_code == 200, response.get_json()
+    body: dict[str, Any] = response.get_json()
+    return body
+
+
+def get(client: FlaskClient, path: str, role: str = "moderate", **params: Any) -> Any:
+    """GET with a role's key and query parameters."""
+    return client.get(path, query_string=params, headers=bearer(role))
+
+
+def assert_error(response: Any, code: int, field: str | None = None) -> dict[str, Any]:
+    """The response is the contract's JSON error with this code (naming field, when given)."""
+    assert response.status_code == code, response.get_data(as_text=True)
+    body: dict[str, Any] = response.get_json()
+    assert set(body) == ERROR_KEYS
+    assert body["code"] == code
+    if field is not None:
+        assert field in body["errors"], body
+    return body

@@ -33,9 +33,9 @@ SHADOW = reason("abuse/new-idea", "abuse", mode="shadow", subcategory="racism")
 
 
 @pytest.fixture
-def ctx(app: Flask) -> Any:
-    with app.app_context():
-        yield app
+def ctx(log_app: Flask) -> Any:
+    with log_app.app_context():
+        yield log_app
 
 
 def ids_of(filters: DecisionFilter) -> list[str]:
