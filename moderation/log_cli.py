@@ -1,4 +1,4 @@
-"""`moderation log`: decision log maintenance from the command line (retention)."""
+"""`moderation log`: decision log maintenance from the command line (retention, schema)."""
 
 from __future__ import annotations
 
@@ -7,9 +7,11 @@ import sys
 from datetime import UTC, datetime
 
 import click
+from flask import current_app
 from flask.cli import AppGroup
 
-from .storage import count_older_than, purge_decisions
+from .storage import count_older_than, purge_decisions, upgrade_to_head
+from .storage.migrate import current_revision
 from .storage.times import parse_age
 
 log = AppGroup("log", help="Maintain the decision log.")
@@ -47,3 +49,11 @@ def purge(older_than: str, dry_run: bool, quiet: bool, as_json: bool) -> None:
         verb = "Would delete" if dry_run else "Deleted"
         count = total if dry_run else deleted
         click.echo(f"{verb} {count} decision(s) logged before {cutoff.isoformat(timespec='seconds')}.")
+
+
+@log.command("migrate")
+def migrate() -> None:
+    """Bring the log's schema to the newest revision (the service also does this at start) and print it."""
+    engine = current_app.extensions["moderation.db"]
+    upgrade_to_head(engine)
+    click.echo(f"{engine.url.render_as_string(hide_password=True)}: revision {current_revision(engine)}")

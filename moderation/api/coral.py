@@ -99,7 +99,8 @@ class CoralModeration(MethodView):
         """Decide on a new or edited Coral comment, log the decision, answer as Coral expects (signed by Coral)."""
         source = request_body["comment"]["body"]
         text = coral.html_to_text(source) if current_app.config["CORAL_FORMAT"] == "HTML" else coral.plain_text(source)
-        # Evaluated on what readers see; the log keeps the body as received, so matches are moved back onto it.
+        # Evaluated on what readers see, logged as received: comments.decide evaluates the very text it logs, so the
+        # two steps are done here, with the matches moved back onto the body so that text[start:end] holds in the log.
         decision = text.remap(get_rulebook().current.evaluate(text.text))
         log_decisions([_record(_log_fields(request_body, source), decision, "coral")])
         result = coral.answer(decision, request_body["action"], current_app.config["CORAL_APPROVE"])

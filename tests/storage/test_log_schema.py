@@ -158,3 +158,9 @@ def test_purge_needs_an_age(cli: FlaskCliRunner) -> None:
     result = cli.invoke(main, ["log", "purge"])
     assert result.exit_code == 2
     assert "--older-than" in result.output
+
+
+def test_migrate_command(cli: FlaskCliRunner) -> None:
+    result = cli.invoke(main, ["log", "migrate"])
+    assert result.exit_code == 0, result.output
+    assert result.output.strip().endswith(f"revision {head_revision()}")
