@@ -15,6 +15,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from . import auth, config, errors, guards, rulebook, storage
     from .api import init_app as init_api
     from .cli import init_app as init_cli
+    from .review import init_app as init_review
 
     config.init_app(app, test_config)
     errors.init_app(app)
@@ -23,5 +24,6 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     rulebook.init_app(app)
     storage.init_app(app)
     init_api(app)
+    init_review(app)
     init_cli(app)
     return app

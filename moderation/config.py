@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import secrets
 from pathlib import Path
 from typing import Any
 
@@ -48,6 +49,7 @@ def init_app(app: Flask, test_config: dict[str, Any] | None = None) -> None:
         "CORAL_FORMAT": "MODERATION_CORAL_FORMAT",
         "STORE_AUTHOR_PII": "MODERATION_STORE_AUTHOR_PII",
         "PII_HASH_SALT": "MODERATION_PII_HASH_SALT",
+        "SECRET_KEY": "MODERATION_SECRET_KEY",
     }
     for key, variable in environment.items():
         value = os.environ.get(variable)
@@ -55,4 +57,23 @@ def init_app(app: Flask, test_config: dict[str, Any] | None = None) -> None:
             app.config[key] = value
     if test_config:
         app.config.update(test_config)
+    if not app.config.get("SECRET_KEY"):  # signs the review pages' session cookie
+        app.config["SECRET_KEY"] = instance_secret_key(Path(app.instance_path) / "secret-key")
     app.json.sort_keys = False  # type: ignore[attr-defined]  # keep the contract's field order
+
+
+def instance_secret_key(path: Path) -> str:
+    """The secret kept in the instance folder (mode 600), made on first use; every process then reads the same one."""
+    if not path.exists():
+        # Written aside then linked into place: of several workers starting at once, one wins and none reads half a file.
+        scratch = path.with_name(f".{path.name}.{os.getpid()}")
+        descriptor = os.open(scratch, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+            handle.write(secrets.token_urlsafe(48))
+        try:
+            os.link(scratch, path)
+        except FileExistsError:
+            pass
+        finally:
+            scratch.unlink()
+    return path.read_text(encoding="utf-8").strip()

@@ -1,0 +1,76 @@
+"""The rules page (read-only): each category's rules, their mode, hits and overturn rate, and the last load error."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from flask import render_template, request
+
+from ..engine import CATEGORIES, Ruleset, RuleSetError
+from ..rulebook import get_rulebook
+from ..storage import decision_stats
+from .blueprint import bp
+from .session import moderator_required
+
+PERIODS = {"24h": timedelta(hours=24), "7d": timedelta(days=7), "30d": timedelta(days=30), "365d": timedelta(days=365)}
+DEFAULT_PERIOD = "30d"
+
+
+def _live_ruleset() -> Ruleset | None:
+    """The live rules, or None when none could ever be loaded (the page then shows only the error)."""
+    try:
+        return get_rulebook().current
+    except RuleSetError:
+        return None
+
+
+def rules_by_category(ruleset: Ruleset | None, stats: dict[str, Any]) -> list[tuple[str, list[dict[str, Any]]]]:
+    """Each category with its rules and their numbers; rules that hit but are no longer loaded are listed too."""
+    numbers = {entry["rule"]: entry for entry in stats["rules"]}
+    grouped: dict[str, list[dict[str, Any]]] = {category: [] for category in CATEGORIES}
+    loaded = set()
+    for rule in ruleset.rules if ruleset else ():
+        loaded.add(rule.id)
+        found = numbers.get(rule.id, {})
+        grouped.setdefault(rule.category, []).append(
+            {
+                "id": rule.id,
+                "subcategory": rule.subcategory,
+                "mode": rule.mode,
+                "message": rule.message,
+                "hits": found.get("hits", 0),
+                "shadow_hits": found.get("shadow_hits", 0),
+                "reviews": found.get("reviews", 0),
+                "overturn_rate": found.get("overturn_rate"),
+                "loaded": True,
+            }
+        )
+    for rule_id, found in numbers.items():
+        if rule_id not in loaded:
+            grouped.setdefault(found["category"], []).append(
+                {**found, "id": rule_id, "subcategory": None, "mode": "—", "message": "No longer in the live rules.", "loaded": False}
+            )
+    return list(grouped.items())
+
+
+@bp.route("/rules", endpoint="rules")
+@moderator_required
+def rules_page() -> str:
+    """The rules page."""
+    period = request.args.get("period", DEFAULT_PERIOD)
+    if period not in PERIODS:
+        period = DEFAULT_PERIOD
+    until = datetime.now(UTC)
+    stats = decision_stats(until - PERIODS[period], until + timedelta(minutes=1))
+    rulebook = get_rulebook()
+    ruleset = _live_ruleset()
+    return render_template(
+        "review/rules.html",
+        ruleset=ruleset,
+        groups=rules_by_category(ruleset, stats),
+        failure=rulebook.failure,
+        loaded_at=rulebook.loaded_at,
+        period=period,
+        periods=list(PERIODS),
+    )

@@ -1,0 +1,89 @@
+"""Who is signed in to the review pages: a moderate or admin key, remembered by name in a signed session cookie."""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import hmac
+import time
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from flask import Flask, current_app, g, redirect, request, session, url_for
+from flask.sessions import SecureCookieSessionInterface
+
+from ..auth import ApiKey
+
+F = TypeVar("F", bound=Callable[..., Any])
+REVIEW_ROLE = "moderate"
+
+
+class ReviewSessionInterface(SecureCookieSessionInterface):
+    """Flask's signed cookie session, marked Secure whenever the request came over HTTPS."""
+
+    def get_cookie_secure(self, app: Flask) -> bool:
+        """Secure when configured so or when this request is HTTPS (set ProxyFix behind a TLS proxy)."""
+        return bool(app.config["SESSION_COOKIE_SECURE"]) or request.is_secure
+
+
+def _key_check(key: ApiKey) -> str:
+    """A keyed fingerprint of the key's digest: a session dies when its key is replaced, and never reveals it."""
+    secret = str(current_app.config["SECRET_KEY"]).encode("utf-8")
+    return hmac.new(secret, b"review-session:" + key.digest, hashlib.sha256).hexdigest()[:32]
+
+
+def _fresh_session() -> None:
+    """Empty the session, and forget the CSRF token Flask-WTF cached for it, so the next form gets a new one."""
+    session.clear()
+    g.pop(current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"), None)
+
+
+def sign_in(key: ApiKey) -> None:
+    """Start a fresh session for this key (a fresh session also drops any token planted before sign-in)."""
+    _fresh_session()
+    session["moderator"] = key.name
+    session["key_check"] = _key_check(key)
+    session["signed_in_at"] = int(time.time())
+
+
+def sign_out() -> None:
+    """Forget the session."""
+    _fresh_session()
+
+
+def current_moderator() -> ApiKey | None:
+    """The key the session was signed in with, if it is still configured, still allowed and not expired."""
+    name = session.get("moderator")
+    if not name:
+        return None
+    lifetime = float(current_app.config["REVIEW_SESSION_HOURS"]) * 3600
+    if time.time() - float(session.get("signed_in_at", 0)) > lifetime:
+        return None
+    for key in current_app.extensions["moderation.keys"].keys:
+        if key.name == name and hmac.compare_digest(_key_check(key), str(session.get("key_check", ""))):
+            return key if key.allows(REVIEW_ROLE) else None
+    return None
+
+
+def moderator_required(view: F) -> F:
+    """Decorator: a page for signed-in moderators; anyone else is sent to the sign-in page and back."""
+
+    @functools.wraps(view)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        key = current_moderator()
+        if key is None:
+            if session.get("moderator"):
+                sign_out()
+            return redirect(url_for("review.sign_in", next=request.full_path.rstrip("?")))
+        g.moderator = key
+        return view(*args, **kwargs)
+
+    return wrapper  # type: ignore[return-value]
+
+
+def safe_next(target: str | None) -> str:
+    """Where to go after sign-in: only a review page of this site, so the link cannot send a moderator elsewhere."""
+    fallback = url_for("review.reject_log")
+    if not target or not target.startswith("/review/") or target.startswith("//") or "\\" in target:
+        return fallback
+    return target
