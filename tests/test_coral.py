@@ -12,7 +12,7 @@ from typing import Any
 
 import jsonschema
 import pytest
-from conftest import KEYS
+from conftest import KEYS, bearer
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import text as sql
@@ -680,3 +680,18 @@ def test_approve_answers() -> None:
     for action in ("NEW", "EDIT"):
         assert answer(approved, action, "approved") == {"status": "APPROVED"}
         assert answer(approved, action, "no-opinion") is None
+
+
+def test_coral_decisions_are_in_the_moderators_log(client: FlaskClient) -> None:
+    html = "<p>I will <b>kill</b> you</p>"
+    body = coral_body(html)
+    body["site"] = {"id": "site-moderators-log"}
+    post(client, body)
+    response = client.get("/v1/decisions?site=site-moderators-log&category=threat", headers=bearer("moderate"))
+    assert response.status_code == 200
+    (item,) = response.get_json()["items"]
+    assert item["source"] == "coral"
+    assert item["text"] == html
+    for reason in item["reasons"]:
+        for match in reason["matches"]:
+            assert html[match["start"] : match["end"]] == match["text"]
