@@ -18,6 +18,11 @@ _URL = re2.compile(
 )
 _EMAIL = re2.compile(r"[a-z0-9._%+-]+@[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}")
 _PHONE = re2.compile(r"\+?\(?\d[\d ().-]{6,18}\d")
+# Digit runs that the phone pattern reaches but that are no phone number: counts written with
+# thousands separators ("857.482.940 views") and bare numbers with no separator; and runs that
+# hold an IP address, an ISO date, a year in brackets or one- and two-digit dotted groups.
+_NOT_PHONE = re2.compile(r"\d{1,3}(?:[.,]\d{3})+|\d+")
+_NOT_PHONE_PART = re2.compile(r"\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}|\d{4}-\d\d-\d\d|\(\d{4}\)|(?:^|\.)\d{1,2}\.")
 _HANDLE = re2.compile(r"(?:^|[^a-z0-9_@.])(@[a-z0-9_](?:[a-z0-9_.]{1,29}))")
 _MONEY = re2.compile(
     r"[$€£]\s?\d[\d,]*(?:\.\d+)?(?:\s?(?:k|m|usd|dollars|bucks))?"
@@ -63,9 +68,13 @@ def find_phones(text: str, allowed_domains: frozenset[str]) -> list[Span]:
     """Phone numbers: 9 to 15 digits written with the usual separators."""
     spans = []
     for match in _PHONE.finditer(text):
-        digits = sum(char.isdigit() for char in match.group())
-        if 9 <= digits <= 15:
-            spans.append(match.span())
+        number = match.group()
+        digits = sum(char.isdigit() for char in number)
+        if not 9 <= digits <= 15 or _NOT_PHONE.fullmatch(number) or _NOT_PHONE_PART.search(number):
+            continue
+        if text[max(0, match.start() - 6) : match.start()].rstrip(" :").endswith("isbn"):
+            continue
+        spans.append(match.span())
     return spans
 
 

@@ -17,7 +17,7 @@ from .model import SUBCATEGORIES, Examples, Rule, Settings, SourceLocation
 from .normalize import fold
 from .ruleset import Ruleset
 from .schemas import LexiconSchema, RuleFileSchema, RuleSchema, SettingsSchema
-from .templates import Phrase, Slot, Template, TemplateError, compile_template, expand_phrase, inflect
+from .templates import Phrase, Slot, Template, TemplateError, compile_template, expand_phrase, inflect, typos
 from .trie import TokenTrie
 from .yamlsource import LineDict, LineList, load_yaml
 
@@ -110,6 +110,9 @@ class _Lexicons(Mapping[str, tuple[Phrase, ...]]):
                         phrases.append((*phrase[:-1], form))
                 else:
                     phrases.append(phrase)
+        if definition["typos"]:
+            misspelt = [(*phrase[:-1], typo) for phrase in phrases if phrase for typo in typos(phrase[-1])]
+            phrases.extend(phrase for phrase in misspelt if " ".join(phrase) not in excluded)
         return tuple(dict.fromkeys(phrases))
 
     def __iter__(self) -> Iterator[str]:
@@ -128,6 +131,8 @@ class RuleLoader:
         self.errors = _Collector()
         self._digest = hashlib.sha256()
         self._files: list[str] = []
+        # Word sets of template parts, shared by every template that uses the same part.
+        self._slot_cache: dict[str, tuple[TokenTrie, bool]] = {}
 
     def _read(self, path: Path) -> Any:
         relative = path.relative_to(self.directory).as_posix()
@@ -247,7 +252,7 @@ class RuleLoader:
         allow = []
         for index, text in enumerate(data.get("allow", [])):
             try:
-                allow.append(compile_template(text, lexicons))
+                allow.append(compile_template(text, lexicons, self._slot_cache))
             except TemplateError as error:
                 self.errors.add(f"allow: {error}", SETTINGS_FILE, _item_line(document.get("allow"), index))
         safe = frozenset(fold(word).text for word in data["safe_words"])
@@ -324,6 +329,7 @@ class RuleLoader:
             min_matches=data["min_matches"],
             examples=examples,
             location=SourceLocation(file, raw.line),
+            unless_quoted=data["unless_quoted"],
         )
 
     def _word_set(self, entries: list[str], raw: LineDict, key: str, file: str, rule_id: str, lexicons: _Lexicons) -> Template | None:
@@ -342,7 +348,7 @@ class RuleLoader:
         compiled = []
         for index, entry in enumerate(entries):
             try:
-                compiled.append(compile_template(entry, lexicons))
+                compiled.append(compile_template(entry, lexicons, self._slot_cache))
             except TemplateError as error:
                 self.errors.add(f"{key}: {error}", file, _item_line(raw.get(key), index), rule_id)
         return compiled
@@ -372,6 +378,30 @@ def _item_line(node: Any, index: int) -> int | None:
     return getattr(node, "line", None)
 
 
+# Compiled rulesets by directory and content: a Ruleset is an immutable snapshot, so loading
+# the same files again (every app in a test run, every reload without a change) can share it.
+_COMPILED: dict[tuple[str, str, bool], Ruleset] = {}
+_COMPILED_MAX = 8
+
+
+def _content_key(directory: Path) -> str:
+    digest = hashlib.sha256()
+    for path in sorted(directory.rglob("*.y*ml")):
+        digest.update(path.relative_to(directory).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
 def load_ruleset(directory: str | Path, check_examples: bool = True) -> Ruleset:
     """Load and compile a rule directory; raises RuleSetError with every error found."""
-    return RuleLoader(directory, check_examples).load()
+    path = Path(directory)
+    if not path.is_dir():
+        return RuleLoader(directory, check_examples).load()
+    key = (str(path.resolve()), _content_key(path), check_examples)
+    cached = _COMPILED.get(key)
+    if cached is not None:
+        return cached
+    ruleset = RuleLoader(directory, check_examples).load()
+    if len(_COMPILED) >= _COMPILED_MAX:
+        _COMPILED.pop(next(iter(_COMPILED)))
+    _COMPILED[key] = ruleset
+    return ruleset

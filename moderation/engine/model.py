@@ -53,6 +53,7 @@ class Rule:
     min_matches: int
     examples: Examples
     location: SourceLocation
+    unless_quoted: bool = False
 
 
 @dataclass(frozen=True, slots=True)

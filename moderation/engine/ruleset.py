@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Iterable
 
@@ -14,6 +15,12 @@ from .trie import StemIndex
 
 # Entry kinds in the anchor index.
 _HIT, _EXCEPTION, _ALLOW = 0, 1, 2
+# Double-quoted passages (straight or curly quotes): what a commenter reports someone else said.
+_QUOTED = re.compile(r'"[^"\n]{1,400}"|\u201c[^\u201d\n]{1,400}\u201d')
+# A quote only reports speech when the comment says something outside it.
+_MIN_WORDS_OUTSIDE_QUOTES = 3
+# One-letter words that may start or end a run of spaced-out letters ("a f a g g o t").
+_ONE_LETTER_WORDS = ("a", "i")
 
 
 def _overlaps(span: Span, others: Iterable[Span]) -> bool:
@@ -22,6 +29,40 @@ def _overlaps(span: Span, others: Iterable[Span]) -> bool:
 
 def _inside(span: Span, others: Iterable[Span]) -> bool:
     return any(start <= span[0] and span[1] <= end for start, end in others)
+
+
+def _quoted_spans(text: str, tokens: list[Token]) -> list[Span]:
+    """Double-quoted passages, when the comment has words of its own outside them."""
+    spans = [match.span() for match in _QUOTED.finditer(text)]
+    if not spans:
+        return []
+    outside = sum(1 for token in tokens if not _inside((token.start, token.end), spans))
+    return spans if outside >= _MIN_WORDS_OUTSIDE_QUOTES else []
+
+
+def _merged_token_lists(tokens: list[Token], joined_words: list[Token]) -> list[list[Token]]:
+    """Token lists with each longest run of spaced-out letters replaced by one joined token."""
+    longest = [
+        word for word in joined_words if not any(o is not word and o.start <= word.start and word.end <= o.end for o in joined_words)
+    ]
+    if not longest:
+        return []
+    variants: list[list[Token]] = []
+    # A run may swallow a neighbouring one-letter word ("a f a g g o t"): try it with and without that letter.
+    for trim in (False, True):
+        merged: list[Token] = []
+        for token in tokens:
+            run = next((word for word in longest if word.start <= token.start and token.end <= word.end), None)
+            if run is None:
+                merged.append(token)
+            elif token.start == run.start:
+                inside = [other for other in tokens if run.start <= other.start and other.end <= run.end]
+                head = [inside.pop(0)] if trim and inside[0].forms[0] in _ONE_LETTER_WORDS else []
+                tail = [inside.pop()] if trim and len(inside) > 1 and inside[-1].forms[0] in _ONE_LETTER_WORDS else []
+                forms = run.forms if not (head or tail) else ("".join(other.forms[0] for other in inside),)
+                merged.extend([*head, Token(inside[0].start, inside[-1].end, forms), *tail])
+        variants.append(merged)
+    return variants
 
 
 class Ruleset:
@@ -47,6 +88,7 @@ class Ruleset:
             self._patterns.extend((index, pattern, _EXCEPTION) for pattern in rule.unless_patterns)
             if rule.detectors:
                 self._detector_rules.append(index)
+        self._quote_rules = frozenset(index for index, rule in enumerate(rules) if rule.unless_quoted)
         for template in settings.allow:
             self._add_template(-1, template, _ALLOW)
 
@@ -88,11 +130,16 @@ class Ruleset:
         self, text: str, tokens: list[Token], found: dict[int, list[Span]], exceptions: dict[int, list[Span]], allowed: list[Span]
     ) -> None:
         safe = self.settings.safe_words
-        for joined in spaced_out_words(text, tokens):
+        joined_words = spaced_out_words(text, tokens)
+        for joined in joined_words:
             for entry in self._candidates(joined.forms):
                 rule_index, template, kind = self._entries[entry]
                 if template.match((joined,), 0, safe) == 1:
                     self._record(rule_index, kind, (joined.start, joined.end), found, exceptions, allowed)
+        # Spaced-out words inside phrases ("shoot the next d i s a b l e d person"): match the
+        # templates again over the tokens with each longest run of letters joined into one word.
+        for merged in _merged_token_lists(tokens, joined_words):
+            self._template_spans(merged, found, exceptions, allowed)
 
     @staticmethod
     def _record(
@@ -125,10 +172,13 @@ class Ruleset:
                     if name not in cache:
                         cache[name] = DETECTORS[name](text, self.settings.allowed_domains)
                     found[rule_index].extend(cache[name])
+        quoted = _quoted_spans(text, tokens) if self._quote_rules else []
         fired: dict[int, list[Span]] = {}
         for rule_index, spans in found.items():
             rule = self.rules[rule_index]
             kept = sorted({span for span in spans if not _overlaps(span, exceptions.get(rule_index, ())) and not _inside(span, allowed)})
+            if quoted and rule_index in self._quote_rules:
+                kept = [span for span in kept if not _inside(span, quoted)]
             # A shorter hit inside a longer hit of the same rule adds nothing for the moderator.
             kept = [span for span in kept if not any(o != span and o[0] <= span[0] and span[1] <= o[1] for o in kept)]
             if len(kept) >= rule.min_matches:

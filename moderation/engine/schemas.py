@@ -45,6 +45,7 @@ class RuleSchema(Schema):
     detectors = fields.List(fields.String(validate=validate.OneOf(sorted(DETECTORS))))
     unless = _TEXTS
     unless_patterns = fields.List(fields.String(validate=validate.Length(min=1, max=1000)))
+    unless_quoted = fields.Boolean(load_default=False)
     min_matches = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100))
     examples = fields.Nested(ExamplesSchema, required=True)
 
@@ -73,8 +74,9 @@ class LexiconSchema(Schema):
         unknown = RAISE
 
     description = fields.String()
-    words = fields.List(fields.String(validate=validate.Length(min=1, max=200)), load_default=list)
+    words = fields.List(fields.String(validate=validate.Length(min=1, max=2000)), load_default=list)
     inflect = fields.String(load_default="none", validate=validate.OneOf(["none", "noun", "verb"]))
+    typos = fields.Boolean(load_default=False)
     source = fields.String(validate=validate.OneOf(["better_profanity"]))
     excluded = fields.List(fields.String(), load_default=list, data_key="exclude")
 

@@ -17,7 +17,6 @@ LexiconTable = Mapping[str, tuple[Phrase, ...]]
 MAX_EXPANSIONS = 200_000
 _SLOT = re.compile(r"\{([a-z][a-z0-9_]*)\}")
 _GAP = re.compile(r"\*(\d*)")
-_GROUP = re.compile(r"^(?P<head>[^()]*)\((?P<body>[^()]*)\)(?P<tail>.*)$")
 
 
 class TemplateError(ValueError):
@@ -49,6 +48,33 @@ def split_parts(text: str) -> list[str]:
     return parts
 
 
+def _first_group(part: str) -> tuple[str, list[str], str] | None:
+    """Split "pre(a|b (c|d))post" at its first parenthesised group: head, top-level alternatives, tail."""
+    start = part.find("(")
+    if start < 0:
+        return None
+    depth = 0
+    alternatives: list[str] = []
+    current: list[str] = []
+    for index in range(start, len(part)):
+        char = part[index]
+        if char == "(":
+            depth += 1
+            if depth == 1:
+                continue
+        elif char == ")":
+            depth -= 1
+            if depth == 0:
+                alternatives.append("".join(current))
+                return part[:start], alternatives, part[index + 1 :]
+        elif char == "|" and depth == 1:
+            alternatives.append("".join(current))
+            current = []
+            continue
+        current.append(char)
+    raise TemplateError(f"unbalanced '(' in {part!r}")
+
+
 def _fold_word(word: str) -> str:
     stem_head = word.startswith("*")
     stem_tail = word.endswith("*")
@@ -66,11 +92,11 @@ def expand_part(part: str, lexicons: LexiconTable) -> list[Phrase]:
         if name not in lexicons:
             raise TemplateError(f"unknown lexicon {{{name}}}")
         return list(lexicons[name])
-    group = _GROUP.match(part)
+    group = _first_group(part)
     if group:
-        head, tail = group.group("head"), group.group("tail")
+        head, alternatives, tail = group
         phrases: list[Phrase] = []
-        for alternative in group.group("body").split("|"):
+        for alternative in alternatives:
             phrases.extend(expand_phrase(head + alternative + tail, lexicons, allow_empty=True))
         return phrases
     if "{" in part or "}" in part:
@@ -160,8 +186,11 @@ class Template:
         return best
 
 
-def compile_template(text: str, lexicons: LexiconTable) -> Template:
-    """Parse a template string such as "{second_person} (are|is) {intensifier}? {insult}"."""
+def compile_template(text: str, lexicons: LexiconTable, cache: dict[str, tuple[TokenTrie, bool]] | None = None) -> Template:
+    """Parse a template string such as "{second_person} (are|is) {intensifier}? {insult}".
+
+    Templates compiled with the same `cache` share the word set of each identical part.
+    """
     elements: list[Element] = []
     for part in split_parts(text):
         gap = _GAP.fullmatch(part)
@@ -173,14 +202,18 @@ def compile_template(text: str, lexicons: LexiconTable) -> Template:
             continue
         optional = part.endswith("?")
         body = part[:-1] if optional else part
-        trie = TokenTrie()
-        phrases = expand_part(body, lexicons)
-        for phrase in phrases:
-            if phrase:
-                trie.add(phrase)
-            else:
-                optional = True
-        elements.append(Slot(body, trie, optional))
+        if cache is not None and body in cache:
+            trie, can_be_empty = cache[body]
+        else:
+            trie, can_be_empty = TokenTrie(), False
+            for phrase in expand_part(body, lexicons):
+                if phrase:
+                    trie.add(phrase)
+                else:
+                    can_be_empty = True
+            if cache is not None:
+                cache[body] = (trie, can_be_empty)
+        elements.append(Slot(body, trie, optional or can_be_empty))
     if not elements:
         raise TemplateError("empty template")
     if isinstance(elements[0], Gap) or isinstance(elements[-1], Gap):
@@ -212,6 +245,19 @@ _IRREGULAR_VERBS = {
     "lynch": ("lynches",),
     "kick": ("kicked",),
 }
+
+
+MIN_TYPO_LENGTH = 5
+
+
+def typos(word: str) -> list[str]:
+    """Misspellings of a word of five letters or more: one letter left out or two neighbours swapped, never the first."""
+    if len(word) < MIN_TYPO_LENGTH or not word.isalpha():
+        return []
+    # The first letter stays: readers recognise a word by it, and keeping it avoids most collisions.
+    dropped = [word[:index] + word[index + 1 :] for index in range(1, len(word))]
+    swapped = [word[:index] + word[index + 1] + word[index] + word[index + 2 :] for index in range(1, len(word) - 1)]
+    return [variant for variant in dict.fromkeys(dropped + swapped) if variant != word]
 
 
 def inflect(word: str, kind: str) -> list[str]:
