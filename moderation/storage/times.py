@@ -7,6 +7,8 @@ from datetime import UTC, datetime, timedelta
 
 _AGE = re.compile(r"(\d{1,7})\s*(s|m|h|d|w)")
 _UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
+# Far beyond any retention period, and near enough that "now minus the age" is always a valid date.
+MAX_AGE = timedelta(days=36525)
 
 
 def parse_age(value: str) -> timedelta:
@@ -14,7 +16,10 @@ def parse_age(value: str) -> timedelta:
     found = _AGE.fullmatch(value.strip().lower())
     if found is None:
         raise ValueError(f"{value!r} is not an age such as 90d, 12h, 30m or 2w")
-    return timedelta(**{_UNITS[found.group(2)]: int(found.group(1))})
+    age = timedelta(**{_UNITS[found.group(2)]: int(found.group(1))})
+    if age > MAX_AGE:
+        raise ValueError(f"{value!r} is longer than the longest age, 100 years")
+    return age
 
 
 def as_utc(moment: datetime) -> datetime:
@@ -36,5 +41,5 @@ def parse_when(value: str, now: datetime | None = None) -> datetime:
         pass
     try:
         return as_utc(datetime.fromisoformat(text))
-    except ValueError:
+    except (ValueError, OverflowError):
         raise ValueError(f"{value!r} is not a time: use ISO 8601 (2026-11-28T09:00:00Z), a date, 'today' or an age such as 7d") from None

@@ -292,3 +292,20 @@ def test_purge_deletes_old_decisions_with_their_hits_and_reviews(ctx: Flask) -> 
     assert count(ctx, decision_hits) == 1
     assert count(ctx, decision_reviews) == 1
     assert purge_decisions(datetime.now(UTC) - timedelta(days=90)) == 0
+
+
+def test_hashes_use_the_configured_salt(ctx: Flask) -> None:
+    ctx.config["PII_HASH_SALT"] = "a long site secret"
+    [decision_id] = log_decisions([record(author={"email": "ann@example.org"})])
+    stored = get_decision(decision_id)
+    assert stored is not None
+    assert stored["author"]["email"] == hash_pii("ann@example.org", "a long site secret") != hash_pii("ann@example.org")
+
+
+def test_an_unknown_privacy_setting_stops_the_start(database_url: str) -> None:
+    from moderation import storage
+
+    application = Flask("bad_pii")
+    application.config.update(DATABASE_URL=database_url, STORE_AUTHOR_PII="encrypted")
+    with pytest.raises(ValueError, match="MODERATION_STORE_AUTHOR_PII"):
+        storage.init_app(application)
