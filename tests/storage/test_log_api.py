@@ -186,3 +186,31 @@ def test_openapi_documents_the_log_api(client: FlaskClient) -> None:
         assert path in spec["paths"], path
     assert spec["paths"]["/v1/decisions"]["get"]["security"] == [{"bearerAuth": []}]
     assert "ReviewSchema" in str(spec["components"]) or "Review" in str(spec["components"])
+
+
+def test_export_reads_the_log_in_batches_while_it_streams(app: Flask, client: FlaskClient) -> None:
+    """The export asks the driver for a streaming cursor and sends rows before it has read them all."""
+    from sqlalchemy import event
+
+    with app.app_context():
+        log_decisions([record(f"row {i}") for i in range(1000)])
+    engine = app.extensions["moderation.db"]
+    options: list[dict[str, Any]] = []
+
+    def capture(connection: Any, cursor: Any, statement: str, parameters: Any, context: Any, executemany: bool) -> None:
+        if "FROM decisions" in statement:
+            options.append(dict(context.execution_options))
+
+    event.listen(engine, "before_cursor_execute", capture)
+    try:
+        response = client.get("/v1/decisions/export", headers=bearer("moderate"), buffered=False)
+        chunks = iter(response.response)
+        first = next(chunks)
+        assert 1 < first.count(b"\r\n") < 1000
+        rest = b"".join(chunks)
+        response.close()
+    finally:
+        event.remove(engine, "before_cursor_execute", capture)
+    assert (first + rest).count(b"\r\n") == 1001
+    assert options and options[0].get("yield_per")
+    assert options[0].get("stream_results")
