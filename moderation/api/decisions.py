@@ -9,9 +9,8 @@ from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 from typing import Any
 
-from flask import Response, current_app, g
+from flask import Response, abort, current_app, g
 from flask.views import MethodView
-from flask_smorest import abort
 from marshmallow import RAISE
 
 from ..auth import require_role
@@ -80,7 +79,7 @@ class DecisionItem(MethodView):
         """One decision with the submitted text, its reasons and its review trail (role: moderate)."""
         found = get_decision(decision_id)
         if found is None:
-            abort(404, message=_NOT_FOUND)
+            abort(404, _NOT_FOUND)
         return found
 
 
@@ -103,7 +102,7 @@ class DecisionReview(MethodView):
                 reviewer_role=g.api_key.role,
             )
         except UnknownDecisionError:
-            abort(404, message=_NOT_FOUND)
+            abort(404, _NOT_FOUND)
 
 
 def _iso(moment: datetime | None) -> str | None:
