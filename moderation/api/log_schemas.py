@@ -195,10 +195,16 @@ class CountsSchema(Schema):
     overturn_rate = fields.Float(allow_none=True, required=True, metadata={"description": "overturns / reviews; null without reviews."})
 
 
+_COUNTS = ("decisions", "rejects", "reviews", "overturns", "overturn_rate")
+
+
 class CategoryStatsSchema(CountsSchema):
     """Decisions that a category decided."""
 
     category = fields.String(required=True)
+
+    class Meta:
+        fields = ("category", *_COUNTS)
 
 
 class RuleStatsSchema(CountsSchema):
@@ -209,6 +215,9 @@ class RuleStatsSchema(CountsSchema):
     hits = fields.Integer(required=True, metadata={"description": "Hits in enforce mode."})
     shadow_hits = fields.Integer(required=True, metadata={"description": "Hits in shadow mode (logged, not deciding)."})
     last_hit = fields.AwareDateTime(required=True)
+
+    class Meta:
+        fields = ("rule", "category", "hits", "shadow_hits", "last_hit", *_COUNTS)
 
 
 class StatsSchema(Schema):
