@@ -251,11 +251,11 @@ MIN_TYPO_LENGTH = 5
 
 
 def typos(word: str) -> list[str]:
-    """Misspellings of a word of five letters or more: one letter left out or two neighbours swapped, never the first."""
-    if len(word) < MIN_TYPO_LENGTH or not word.isalpha():
+    """Misspellings: two neighbours swapped (words of four letters or more) or one letter left out (five or more), never the first."""
+    if len(word) < MIN_TYPO_LENGTH - 1 or not word.isalpha():
         return []
     # The first letter stays: readers recognise a word by it, and keeping it avoids most collisions.
-    dropped = [word[:index] + word[index + 1 :] for index in range(1, len(word))]
+    dropped = [word[:index] + word[index + 1 :] for index in range(1, len(word))] if len(word) >= MIN_TYPO_LENGTH else []
     swapped = [word[:index] + word[index + 1] + word[index] + word[index + 2 :] for index in range(1, len(word) - 1)]
     return [variant for variant in dict.fromkeys(dropped + swapped) if variant != word]
 
