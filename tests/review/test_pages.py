@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import re
 import stat
@@ -10,13 +11,26 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import KEYS, bearer
 from flask import Flask
 from flask.testing import FlaskClient
 
 from moderation import create_app
 from moderation.engine import RuleError, RuleSetError
 from moderation.rulebook import LoadFailure, get_rulebook
+
+
+def _shared_conftest() -> Any:
+    """tests/conftest.py by path: `import conftest` gets whichever conftest pytest loaded last (tests/engine has one)."""
+    spec = importlib.util.spec_from_file_location("shared_test_conftest", Path(__file__).resolve().parents[1] / "conftest.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+_conftest = _shared_conftest()
+KEYS: dict[str, str] = _conftest.KEYS
+bearer = _conftest.bearer
 
 THREAT = "I will kill you"
 PROFANITY = "fuck this"
