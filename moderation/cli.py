@@ -106,3 +106,7 @@ main.add_command(eval_command)
 from .log_cli import log as log_command  # noqa: E402
 
 main.add_command(log_command)
+
+from .lint import lint_command  # noqa: E402
+
+rules.add_command(lint_command)

@@ -1,0 +1,152 @@
+"""The `moderation rules lint` command: find ordinary English words that the rules would reject."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import click
+import yaml
+
+from .config import DEFAULT_RULES_DIR
+from .engine import Ruleset, RuleSetError, fold, load_ruleset
+from .engine.loader import LEXICON_DIR, better_profanity_words
+from .engine.templates import TemplateError, expand_phrase
+
+DEFAULT_WORD_COUNT = 50_000
+# Keys of rule and lexicon files whose entries name words on purpose.
+_WORD_KEYS = ("words", "phrases")
+
+
+@dataclass(frozen=True, slots=True)
+class Collision:
+    """An ordinary word that the rules reject, and the rules that reject it."""
+
+    word: str
+    rank: int
+    rules: tuple[str, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON form."""
+        return {"word": self.word, "rank": self.rank, "rules": list(self.rules)}
+
+
+def ordinary_words(count: int) -> list[str]:
+    """The words among the `count` most frequent English tokens (wordfreq), most frequent first."""
+    from wordfreq import top_n_list
+
+    # Only words: the list also holds numbers and domain names ("www.youtube.com").
+    return [word for word in top_n_list("en", count) if word.replace("'", "").isalpha()]
+
+
+def _strings(node: Any) -> Iterator[str]:
+    if isinstance(node, str):
+        yield node
+    elif isinstance(node, list):
+        for item in node:
+            yield from _strings(item)
+    elif isinstance(node, dict):
+        for value in node.values():
+            yield from _strings(value)
+
+
+def _entries(document: Any, in_lexicon_file: bool) -> Iterator[tuple[str, Any]]:
+    """Word-list entries of a YAML document: lexicon word lists, or a rule's words and phrases."""
+    if not isinstance(document, dict):
+        return
+    if in_lexicon_file:
+        for definition in document.values():
+            body = definition.get("words", []) if isinstance(definition, dict) else definition
+            yield from (("words", entry) for entry in _strings(body))
+        return
+    for rule in document.get("rules") or []:
+        if isinstance(rule, dict):
+            for key in _WORD_KEYS:
+                yield from ((key, entry) for entry in _strings(rule.get(key)))
+
+
+def named_words(directory: Path) -> set[str]:
+    """Single words that the rule files list on purpose (alternatives expanded), plus better-profanity's list.
+
+    A rule that rejects a word it names is doing its job; the lint looks for the other words
+    it reaches through stems, endings, misspellings and leetspeak readings.
+    """
+    named = {fold(word).text for word in better_profanity_words()}
+    files = [(path, False) for path in directory.glob("*.y*ml")]
+    files += [(path, True) for path in (directory / LEXICON_DIR).glob("*.y*ml")]
+    for path, in_lexicon_file in files:
+        try:
+            document = yaml.safe_load(path.read_text(encoding="utf-8"))
+        except (OSError, yaml.YAMLError):
+            continue
+        for _key, entry in _entries(document, in_lexicon_file):
+            if "{" in entry:
+                continue
+            try:
+                phrases = expand_phrase(entry, {})
+            except TemplateError:
+                continue
+            named.update(phrase[0] for phrase in phrases if len(phrase) == 1 and "*" not in phrase[0])
+    return named
+
+
+# Named words this long count as the root of a compound ("horseshit", "wankers").
+MIN_ROOT_LENGTH = 4
+
+
+def is_named(word: str, named: set[str]) -> bool:
+    """True when a rule names the word, or the word is a compound that starts or ends with a named word."""
+    folded = fold(word).text.replace("'", "")
+    if folded in named:
+        return True
+    size = len(folded)
+    return any(folded[:length] in named or folded[size - length :] in named for length in range(MIN_ROOT_LENGTH, size))
+
+
+def find_collisions(ruleset: Ruleset, words: Iterable[str], named: set[str]) -> list[Collision]:
+    """Ordinary words that the ruleset rejects although no rule names them."""
+    collisions = []
+    for rank, word in enumerate(words, start=1):
+        decision = ruleset.evaluate(word)
+        if not decision.rejected or is_named(word, named):
+            continue
+        rules = tuple(reason.rule for reason in decision.reasons if reason.mode == "enforce")
+        collisions.append(Collision(word, rank, rules))
+    return collisions
+
+
+@click.command("lint")
+@click.argument("directory", required=False, type=click.Path(file_okay=False, path_type=Path))
+@click.option(
+    "--words",
+    "word_count",
+    type=click.IntRange(min=1),
+    default=DEFAULT_WORD_COUNT,
+    show_default=True,
+    help="How many of the most frequent English words to try.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+def lint_command(directory: Path | None, word_count: int, as_json: bool) -> None:
+    """Run every rule against the most frequent English words and list the ordinary words it would reject."""
+    directory = directory or DEFAULT_RULES_DIR
+    try:
+        ruleset = load_ruleset(directory)
+    except RuleSetError as error:
+        for problem in error.errors:
+            click.echo(str(problem), err=True)
+        raise click.ClickException(f"{len(error.errors)} error(s) in {directory}") from None
+    words = ordinary_words(word_count)
+    collisions = find_collisions(ruleset, words, named_words(directory))
+    if as_json:
+        result = {"directory": str(directory), "words": len(words), "collisions": [c.to_dict() for c in collisions]}
+        click.echo(json.dumps(result, indent=2))
+    else:
+        for collision in collisions:
+            click.echo(f"{collision.word}\t(rank {collision.rank})\t{', '.join(collision.rules)}")
+        click.echo(f"{directory}: {len(words)} ordinary words tried, {len(collisions)} rejected that no rule names", err=not collisions)
+    if collisions:
+        sys.exit(1)
