@@ -69,13 +69,22 @@ def _entries(document: Any, in_lexicon_file: bool) -> Iterator[tuple[str, Any]]:
                 yield from ((key, entry) for entry in _strings(rule.get(key)))
 
 
-def named_words(directory: Path) -> set[str]:
-    """Single words that the rule files list on purpose (alternatives expanded), plus better-profanity's list.
+@dataclass(frozen=True, slots=True)
+class NamedWords:
+    """Words the rules name on purpose; `whole` may also start or end a compound ("horseshit")."""
+
+    exact: frozenset[str]
+    whole: frozenset[str]
+
+
+def named_words(directory: Path) -> NamedWords:
+    """Single words that the rule files list on purpose (alternatives expanded, stems by their root), plus better-profanity's list.
 
     A rule that rejects a word it names is doing its job; the lint looks for the other words
     it reaches through stems, endings, misspellings and leetspeak readings.
     """
     named = {fold(word).text for word in better_profanity_words()}
+    roots: set[str] = set()
     files = [(path, False) for path in directory.glob("*.y*ml")]
     files += [(path, True) for path in (directory / LEXICON_DIR).glob("*.y*ml")]
     for path, in_lexicon_file in files:
@@ -90,24 +99,27 @@ def named_words(directory: Path) -> set[str]:
                 phrases = expand_phrase(entry, {})
             except TemplateError:
                 continue
-            named.update(phrase[0] for phrase in phrases if len(phrase) == 1 and "*" not in phrase[0])
-    return named
+            words = [phrase[0] for phrase in phrases if len(phrase) == 1]
+            named.update(word for word in words if "*" not in word)
+            roots.update(word.strip("*") for word in words if "*" in word)
+    return NamedWords(frozenset(named | roots), frozenset(named))
 
 
 # Named words this long count as the root of a compound ("horseshit", "wankers").
 MIN_ROOT_LENGTH = 4
 
 
-def is_named(word: str, named: set[str]) -> bool:
-    """True when a rule names the word, or the word is a compound that starts or ends with a named word."""
+def is_named(word: str, named: NamedWords) -> bool:
+    """True when a rule names the word, or the word is a compound that starts or ends with a whole named word."""
     folded = fold(word).text.replace("'", "")
-    if folded in named:
+    if folded in named.exact:
         return True
-    size = len(folded)
-    return any(folded[:length] in named or folded[size - length :] in named for length in range(MIN_ROOT_LENGTH, size))
+    whole, size = named.whole, len(folded)
+    # Stem roots never count here: what a stem reaches beyond its root is exactly what the lint must show.
+    return any(folded[:length] in whole or folded[size - length :] in whole for length in range(MIN_ROOT_LENGTH, size))
 
 
-def find_collisions(ruleset: Ruleset, words: Iterable[str], named: set[str]) -> list[Collision]:
+def find_collisions(ruleset: Ruleset, words: Iterable[str], named: NamedWords) -> list[Collision]:
     """Ordinary words that the ruleset rejects although no rule names them."""
     collisions = []
     for rank, word in enumerate(words, start=1):

@@ -1,0 +1,104 @@
+"""The shipped rules: every rule's examples pass, and the hard cases are decided as the guidelines say."""
+
+from __future__ import annotations
+
+import pytest
+
+from moderation.config import DEFAULT_RULES_DIR
+from moderation.engine import Ruleset, load_ruleset
+from moderation.lint import find_collisions, named_words, ordinary_words
+
+
+@pytest.fixture(scope="module")
+def ruleset() -> Ruleset:
+    # Loading runs every rule's reject and approve examples and raises if one fails.
+    return load_ruleset(DEFAULT_RULES_DIR)
+
+
+def test_every_rule_has_examples_of_both_kinds(ruleset: Ruleset) -> None:
+    assert len(ruleset.rules) >= 20
+    for rule in ruleset.rules:
+        assert rule.examples.reject, rule.id
+        assert rule.examples.approve, rule.id
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Scunthorpe United won on Saturday",
+        "As a gay Kurd I disagree",
+        "I would kill for a coffee",
+        "Militants threatened to kill the hostages",
+        "That is a stupid policy",
+        "a stupid policy that will cost us all",
+        "We ordered a cocktail at the hotel bar",
+        "The assassin was never caught",
+        "She grew up in Sussex and Essex",
+        "My therapist says I should write more",
+        "Read https://www.bbc.co.uk/news/world-12345 for the facts",
+        "The report is at https://en.wikipedia.org/wiki/Climate_change",
+        "Dick Cheney was vice president",
+        "What the hell happened here?",
+        "Damn, that was a close game",
+        "Immigrants are welcome here",
+        "I don't hate black people",
+        "Women in charge is a credit to our society",
+        "Muslims are my neighbours and friends",
+        "Trans people deserve respect",
+        "The council built dykes to stop the flooding",
+        "Police said the suspect shot two people",
+        "I hope you win the election",
+        "Shoot them an email and ask",
+        "You are right about this",
+        "I will check the figures tomorrow",
+        "He is a doctor at the local hospital",
+        "The 73rd minute goal won it",
+    ],
+)
+def test_approved(ruleset: Ruleset, text: str) -> None:
+    decision = ruleset.evaluate(text)
+    assert decision.decision == "approve", [reason.to_dict() for reason in decision.reasons]
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("I will k1ll you", "threat"),
+        ("i'm gonna stab him", "threat"),
+        ("someone should shoot the mayor", "threat"),
+        ("Go f.u.c.k yourself", "profanity"),
+        ("this is bullsh1t", "profanity"),
+        ("f u c k this", "profanity"),
+        ("you are a complete moron", "personal_attack"),
+        ("shut up, idiot", "personal_attack"),
+        ("the author is a pathetic loser", "personal_attack"),
+        ("immigrants are vermin", "abuse"),
+        ("I can't stand gay people", "abuse"),
+        ("women should stay in the kitchen", "abuse"),
+        ("muslims are a disease", "abuse"),
+        ("subscribe to my channel", "promotion"),
+        ("earn money online from home at cheap-deals.biz", "promotion"),
+        ("suck my dick", "vulgarity"),
+    ],
+)
+def test_rejected(ruleset: Ruleset, text: str, category: str) -> None:
+    decision = ruleset.evaluate(text)
+    assert decision.decision == "reject"
+    assert category in decision.categories
+
+
+def test_offsets_point_into_the_submitted_text(ruleset: Ruleset) -> None:
+    text = "You are a total m0r0n, go f.u.c.k yourself"
+    for reason in ruleset.evaluate(text).reasons:
+        for match in reason.matches:
+            assert text[match.start : match.end] == match.text
+
+
+def test_quoted_hate_reported_to_condemn_it_is_approved(ruleset: Ruleset) -> None:
+    assert not ruleset.evaluate('If someone writes "immigrants are vermin", report it to the moderators').rejected
+    assert ruleset.evaluate('"immigrants are vermin"').rejected  # a bare quote is not counter-speech
+
+
+def test_no_ordinary_word_collisions(ruleset: Ruleset) -> None:
+    collisions = find_collisions(ruleset, ordinary_words(10_000), named_words(DEFAULT_RULES_DIR))
+    assert collisions == []
