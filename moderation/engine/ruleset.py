@@ -10,7 +10,7 @@ from .detectors import DETECTORS, Span
 from .model import CATEGORIES, Assessment, Decision, Match, Reason, Rule, Settings
 from .normalize import FoldedText, fold
 from .templates import Template
-from .tokens import Token, spaced_out_words, tokenize
+from .tokens import Token, joined_forms, letter_runs, spaced_out_words, tokenize
 from .trie import StemIndex
 
 # Entry kinds in the anchor index.
@@ -31,6 +31,20 @@ def _inside(span: Span, others: Iterable[Span]) -> bool:
     return any(start <= span[0] and span[1] <= end for start, end in others)
 
 
+def _outermost(spans: Iterable[Span]) -> list[Span]:
+    """Distinct spans without those inside another: a shorter hit inside a longer one adds nothing for the moderator.
+
+    One pass over the spans sorted by start, longest first (linear after sorting: a comment can hold thousands of hits).
+    """
+    kept: list[Span] = []
+    reach = -1
+    for span in sorted(set(spans), key=lambda span: (span[0], -span[1])):
+        if span[1] > reach:
+            kept.append(span)
+            reach = span[1]
+    return kept
+
+
 def _quoted_spans(text: str, tokens: list[Token]) -> list[Span]:
     """Double-quoted passages, when the comment has words of its own outside them."""
     spans = [match.span() for match in _QUOTED.finditer(text)]
@@ -40,27 +54,28 @@ def _quoted_spans(text: str, tokens: list[Token]) -> list[Span]:
     return spans if outside >= _MIN_WORDS_OUTSIDE_QUOTES else []
 
 
-def _merged_token_lists(tokens: list[Token], joined_words: list[Token]) -> list[list[Token]]:
-    """Token lists with each longest run of spaced-out letters replaced by one joined token."""
-    longest = [
-        word for word in joined_words if not any(o is not word and o.start <= word.start and word.end <= o.end for o in joined_words)
-    ]
-    if not longest:
+def _merged_token_lists(tokens: list[Token], runs: list[list[Token]]) -> list[list[Token]]:
+    """Token lists with each run of spaced-out letters replaced by one joined token (linear in the tokens)."""
+    if not runs:
         return []
+    run_at = {run[0].start: run for run in runs}
+    in_run = {token.start for run in runs for token in run}
     variants: list[list[Token]] = []
     # A run may swallow a neighbouring one-letter word ("a f a g g o t"): try it with and without that letter.
     for trim in (False, True):
         merged: list[Token] = []
         for token in tokens:
-            run = next((word for word in longest if word.start <= token.start and token.end <= word.end), None)
-            if run is None:
+            if token.start not in in_run:
                 merged.append(token)
-            elif token.start == run.start:
-                inside = [other for other in tokens if run.start <= other.start and other.end <= run.end]
-                head = [inside.pop(0)] if trim and inside[0].forms[0] in _ONE_LETTER_WORDS else []
-                tail = [inside.pop()] if trim and len(inside) > 1 and inside[-1].forms[0] in _ONE_LETTER_WORDS else []
-                forms = run.forms if not (head or tail) else ("".join(other.forms[0] for other in inside),)
-                merged.extend([*head, Token(inside[0].start, inside[-1].end, forms), *tail])
+                continue
+            run = run_at.get(token.start)
+            if run is None:
+                continue
+            inside = list(run)
+            head = [inside.pop(0)] if trim and inside[0].forms[0] in _ONE_LETTER_WORDS else []
+            tail = [inside.pop()] if trim and len(inside) > 1 and inside[-1].forms[0] in _ONE_LETTER_WORDS else []
+            forms = joined_forms(inside) if not (head or tail) else ("".join(other.forms[0] for other in inside),)
+            merged.extend([*head, Token(inside[0].start, inside[-1].end, forms), *tail])
         variants.append(merged)
     return variants
 
@@ -79,6 +94,13 @@ class Ruleset:
         self._detector_rules: list[int] = []
         # Spelling -> anchored entries; spellings repeat across comments (Zipf), so most lookups hit this cache.
         self._candidate_cache: dict[tuple[str, ...], tuple[int, ...]] = {}
+        # Prefilter: each entry's required word sets (slots); an entry is only tried when every one of
+        # them has a word in the comment. Anchors are often common words ("you", "they"); the rarer
+        # required slot (an insult, a violent verb) is absent from most comments.
+        self._slot_numbers: dict[int, int] = {}
+        self._slot_index: StemIndex[list[int]] = StemIndex()
+        self._requirements: list[frozenset[int]] = []
+        self._slot_cache: dict[tuple[str, ...], tuple[int, ...]] = {}
         for index, rule in enumerate(rules):
             for template in rule.templates:
                 self._add_template(index, template, _HIT)
@@ -97,6 +119,33 @@ class Ruleset:
         self._entries.append((rule_index, template, kind))
         for key in dict.fromkeys(template.anchors()):
             self._anchors.setdefault(key, list).append(entry)
+        required = set()
+        for slot in template.required_slots():
+            number = self._slot_numbers.get(id(slot.words))
+            if number is None:
+                number = self._slot_numbers[id(slot.words)] = len(self._slot_numbers)
+                for key in dict.fromkeys(slot.words.first_words()):
+                    self._slot_index.setdefault(key, list).append(number)
+            required.add(number)
+        self._requirements.append(frozenset(required))
+
+    def _slots_present(self, tokens: list[Token]) -> set[int]:
+        """Numbers of the required word sets that have a first word among the tokens."""
+        present: set[int] = set()
+        cache = self._slot_cache
+        for token in tokens:
+            slots = cache.get(token.forms)
+            if slots is None:
+                found: set[int] = set()
+                for form in token.forms:
+                    for bucket in self._slot_index.lookup(form, self.settings.safe_words):
+                        found.update(bucket)
+                slots = tuple(found)
+                if len(cache) > 500_000:
+                    cache.clear()
+                cache[token.forms] = slots
+            present.update(slots)
+        return present
 
     def _candidates(self, forms: tuple[str, ...]) -> tuple[int, ...]:
         """Entries whose first word matches any of a token's spellings (memoised per spelling set)."""
@@ -117,8 +166,12 @@ class Ruleset:
         self, tokens: list[Token], found: dict[int, list[Span]], exceptions: dict[int, list[Span]], allowed: list[Span]
     ) -> None:
         safe = self.settings.safe_words
+        present = self._slots_present(tokens)
+        requirements = self._requirements
         for position, token in enumerate(tokens):
             for entry in self._candidates(token.forms):
+                if not requirements[entry] <= present:
+                    continue
                 rule_index, template, kind = self._entries[entry]
                 end = template.match(tokens, position, safe)
                 if end < 0:
@@ -138,7 +191,7 @@ class Ruleset:
                     self._record(rule_index, kind, (joined.start, joined.end), found, exceptions, allowed)
         # Spaced-out words inside phrases ("shoot the next d i s a b l e d person"): match the
         # templates again over the tokens with each longest run of letters joined into one word.
-        for merged in _merged_token_lists(tokens, joined_words):
+        for merged in _merged_token_lists(tokens, letter_runs(tokens)):
             self._template_spans(merged, found, exceptions, allowed)
 
     @staticmethod
@@ -179,8 +232,7 @@ class Ruleset:
             kept = sorted({span for span in spans if not _overlaps(span, exceptions.get(rule_index, ())) and not _inside(span, allowed)})
             if quoted and rule_index in self._quote_rules:
                 kept = [span for span in kept if not _inside(span, quoted)]
-            # A shorter hit inside a longer hit of the same rule adds nothing for the moderator.
-            kept = [span for span in kept if not any(o != span and o[0] <= span[0] and span[1] <= o[1] for o in kept)]
+            kept = _outermost(kept)
             if len(kept) >= rule.min_matches:
                 fired[rule_index] = kept
         return fired

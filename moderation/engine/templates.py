@@ -159,6 +159,10 @@ class Template:
                 break
         return keys
 
+    def required_slots(self) -> list[Slot]:
+        """The parts every match must contain."""
+        return [element for element in self.elements if isinstance(element, Slot) and not element.optional]
+
     def match(self, tokens: Sequence[Token], start: int, safe_words: frozenset[str]) -> int:
         """Return the end of the longest match starting at token `start`, or -1."""
         best = -1

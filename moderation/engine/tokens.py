@@ -29,6 +29,8 @@ _ORDINAL = re.compile(r"\d+(?:st|nd|rd|th|s|am|pm|k|m|x|p|g|mm|cm|km|kg|lbs?)", 
 _STRETCH = re.compile(r"([a-z])\1\1+")
 _DOUBLE = re.compile(r"([a-z])\1+")
 _MAX_VARIANTS = 8
+# The longest word that spaced-out letters are joined into ("f u c k" -> "fuck").
+MAX_JOINED_LETTERS = 24
 
 
 class Token(NamedTuple):
@@ -87,30 +89,38 @@ def tokenize(text: str) -> list[Token]:
     return tokens
 
 
-def spaced_out_words(text: str, tokens: list[Token], min_letters: int = 3) -> list[Token]:
-    """Join runs of single letters ("f u c k", "f.u.c.k") into tokens, one per sub-run of min_letters or more."""
-    joined: list[Token] = []
+def letter_runs(tokens: list[Token], min_letters: int = 3) -> list[list[Token]]:
+    """Runs of min_letters or more single-letter tokens at most two characters apart ("f u c k", "f.u.c.k")."""
+    runs: list[list[Token]] = []
     run: list[Token] = []
-
-    def flush() -> None:
-        if not run:
-            return
-        if len(run) >= min_letters:
-            for first in range(len(run)):
-                for last in range(first + min_letters - 1, len(run)):
-                    letters = [token.forms for token in run[first : last + 1]]
-                    forms = tuple(dict.fromkeys("".join(combo) for combo in itertools.islice(itertools.product(*letters), _MAX_VARIANTS)))
-                    joined.append(Token(run[first].start, run[last].end, forms))
-        run.clear()
-
     for token in tokens:
         is_single = token.end - token.start == 1
-        adjacent = not run or token.start - run[-1].end <= 2
-        if is_single and adjacent:
+        if is_single and (not run or token.start - run[-1].end <= 2):
             run.append(token)
             continue
-        flush()
-        if is_single:
-            run.append(token)
-    flush()
+        if len(run) >= min_letters:
+            runs.append(run)
+        run = [token] if is_single else []
+    if len(run) >= min_letters:
+        runs.append(run)
+    return runs
+
+
+def joined_forms(letters: list[Token]) -> tuple[str, ...]:
+    """The spellings of single-letter tokens read as one word (a few leetspeak readings at most)."""
+    return tuple(dict.fromkeys("".join(combo) for combo in itertools.islice(itertools.product(*(t.forms for t in letters)), _MAX_VARIANTS)))
+
+
+def spaced_out_words(text: str, tokens: list[Token], min_letters: int = 3) -> list[Token]:
+    """Join runs of single letters ("f u c k", "f.u.c.k") into tokens, one per sub-run of min_letters to MAX_JOINED_LETTERS."""
+    joined: list[Token] = []
+    for run in letter_runs(tokens, min_letters):
+        for first in range(len(run)):
+            # Capped: a run of n letters has n**2 sub-runs, and no word is longer than the cap.
+            # Spellings grow one letter at a time: the same readings, in the same order, as joined_forms().
+            readings = [""]
+            for last in range(first, min(len(run), first + MAX_JOINED_LETTERS)):
+                readings = [reading + form for reading in readings for form in run[last].forms][:_MAX_VARIANTS]
+                if last - first + 1 >= min_letters:
+                    joined.append(Token(run[first].start, run[last].end, tuple(dict.fromkeys(readings))))
     return joined
