@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from moderation.engine.tokens import Token, spaced_out_words, spellings, tokenize
+from moderation.engine.tokens import MAX_JOINED_LETTERS, Token, letter_runs, spaced_out_words, spellings, tokenize
 
 
 @pytest.mark.parametrize(
@@ -97,3 +97,18 @@ def test_joined_token_type() -> None:
     assert all(isinstance(t, Token) for t in tokens)
     longest = max(tokens, key=lambda t: t.end - t.start)
     assert (longest.start, longest.end) == (0, 7)
+
+
+def test_long_runs_are_joined_in_bounded_windows() -> None:
+    text = "a " * 200
+    tokens = tokenize(text)
+    assert [len(run) for run in letter_runs(tokens)] == [200]
+    joined = spaced_out_words(text, tokens)
+    assert max(len(t.forms[0]) for t in joined) == MAX_JOINED_LETTERS
+    assert len(joined) < 200 * MAX_JOINED_LETTERS
+
+
+def test_letter_runs_split_on_words_and_gaps() -> None:
+    text = "x f u c k you s h i t a b"
+    runs = letter_runs(tokenize(text))
+    assert [[text[t.start : t.end] for t in run] for run in runs] == [["x", "f", "u", "c", "k"], ["s", "h", "i", "t", "a", "b"]]
