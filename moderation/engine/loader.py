@@ -96,6 +96,8 @@ class _Lexicons(Mapping[str, tuple[Phrase, ...]]):
             words.extend(better_profanity_words())
         excluded = {fold(word).text for word in definition["excluded"]}
         phrases: list[Phrase] = []
+        # Misspellings only of the words written here: a referenced lexicon brings its own (a typo of a typo is noise).
+        own: list[Phrase] = []
         for word in words:
             try:
                 expanded = expand_phrase(word, self)
@@ -106,12 +108,14 @@ class _Lexicons(Mapping[str, tuple[Phrase, ...]]):
                 if " ".join(phrase) in excluded:
                     continue
                 if definition["inflect"] != "none" and len(phrase) >= 1:
-                    for form in inflect(phrase[-1], definition["inflect"]):
-                        phrases.append((*phrase[:-1], form))
+                    forms = [(*phrase[:-1], form) for form in inflect(phrase[-1], definition["inflect"])]
                 else:
-                    phrases.append(phrase)
+                    forms = [phrase]
+                phrases.extend(forms)
+                if "{" not in word:
+                    own.extend(forms)
         if definition["typos"]:
-            misspelt = [(*phrase[:-1], typo) for phrase in phrases if phrase for typo in typos(phrase[-1])]
+            misspelt = [(*phrase[:-1], typo) for phrase in own if phrase for typo in typos(phrase[-1])]
             phrases.extend(phrase for phrase in misspelt if " ".join(phrase) not in excluded)
         return tuple(dict.fromkeys(phrases))
 
