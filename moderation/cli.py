@@ -19,7 +19,8 @@ from .engine import RuleSetError, load_ruleset
 def _cli_app() -> Flask:
     from . import create_app
 
-    return create_app({"REQUIRE_KEYS": False})
+    # Admin commands must work while the live rules are broken (that is when `rules check` is needed).
+    return create_app({"REQUIRE_KEYS": False, "RULES_LOAD_AT_START": False, "RULES_RELOAD_INTERVAL": 0})
 
 
 @click.group(cls=FlaskGroup, create_app=_cli_app, add_default_commands=False, add_version_option=False)
@@ -106,6 +107,12 @@ main.add_command(eval_command)
 from .log_cli import log as log_command  # noqa: E402
 
 main.add_command(log_command)
+
+from .rules_cli import rules_explain, rules_replay, rules_test  # noqa: E402
+
+rules.add_command(rules_test)
+rules.add_command(rules_explain)
+rules.add_command(rules_replay)
 
 from .lint import lint_command  # noqa: E402
 

@@ -41,6 +41,7 @@ def init_app(app: Flask, test_config: dict[str, Any] | None = None) -> None:
     )
     environment = {
         "RULES_DIR": "MODERATION_RULES_DIR",
+        "RULES_RELOAD_INTERVAL": "MODERATION_RULES_RELOAD_INTERVAL",
         "DATABASE_URL": "MODERATION_DATABASE_URL",
         "API_KEYS": "MODERATION_API_KEYS",
         "API_KEYS_FILE": "MODERATION_API_KEYS_FILE",

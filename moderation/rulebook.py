@@ -1,34 +1,196 @@
-"""The live ruleset: loaded at start, swapped whole on reload so requests never see half-loaded rules."""
+"""The live ruleset: loaded at start, swapped whole on reload, watched for changed files in every process."""
 
 from __future__ import annotations
 
+import logging
+import os
 import threading
+import time
+import weakref
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
 
 from flask import Flask, current_app
 
-from .engine import Ruleset, RuleSetError, load_ruleset
+from .engine import CATEGORIES, Ruleset, RuleSetError, load_ruleset
+
+log = logging.getLogger(__name__)
+
+# A change seen by the watcher is loaded only once the files have stayed put this long, so an
+# editor's half-written save is not reported as an error a moment before the real one lands.
+SETTLE_SECONDS = 0.2
+DEFAULT_RELOAD_INTERVAL = 2.0
+
+Fingerprint = tuple[tuple[str, int, int, int], ...]
+
+
+def rule_files(directory: str | Path) -> list[Path]:
+    """The files a rule directory is loaded from: its *.yml/*.yaml files and those in lexicons/."""
+    root = Path(directory)
+    found: list[Path] = []
+    for folder in (root, root / "lexicons"):
+        if folder.is_dir():
+            found.extend(path for path in folder.iterdir() if path.suffix in (".yml", ".yaml") and path.is_file())
+    return sorted(found)
+
+
+def fingerprint(directory: str | Path) -> Fingerprint:
+    """A cheap signature of a rule directory (names, sizes, mtimes, inodes), read without opening a file."""
+    root = Path(directory)
+    signature = []
+    for path in rule_files(root):
+        try:
+            stat = path.stat()
+        except OSError:  # deleted between listing and stat: the next poll sees the new state
+            continue
+        signature.append((path.relative_to(root).as_posix(), stat.st_size, stat.st_mtime_ns, stat.st_ino))
+    return tuple(signature)
+
+
+@dataclass(frozen=True)
+class LoadFailure:
+    """A refused load: when it happened and every error found (the last good ruleset stays live)."""
+
+    error: RuleSetError
+    at: datetime
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON form for GET /v1/rules."""
+        return {
+            "message": f"{len(self.error.errors)} error(s) in the rule files; the last good ruleset stays live",
+            "at": self.at.isoformat(),
+            "errors": [problem.to_dict() for problem in self.error.errors],
+        }
 
 
 class RuleBook:
-    """Holds the current ruleset snapshot and the last load error."""
+    """Holds the current ruleset snapshot and the last load error; reload() swaps the snapshot atomically."""
 
-    def __init__(self, directory: str):
+    def __init__(self, directory: str, load: bool = True):
         self.directory = directory
-        self.current: Ruleset = load_ruleset(directory)
-        self.last_error: RuleSetError | None = None
+        self._current: Ruleset | None = None
+        self.loaded_at: datetime | None = None
+        self.failure: LoadFailure | None = None
+        self.checked_at: datetime | None = None
+        self._seen: Fingerprint = fingerprint(directory)
         self._lock = threading.Lock()
+        self._stop = threading.Event()
+        self.watcher: threading.Thread | None = None
+        self.interval = 0.0
+        if load:
+            self._install(load_ruleset(directory))
+
+    @property
+    def current(self) -> Ruleset:
+        """The live ruleset (loaded on first use when the book was made without loading)."""
+        ruleset = self._current
+        if ruleset is None:
+            ruleset = self.reload()
+        return ruleset
+
+    @property
+    def last_error(self) -> RuleSetError | None:
+        """The errors of the last refused load, or None when the last load succeeded."""
+        return self.failure.error if self.failure else None
+
+    def _install(self, ruleset: Ruleset) -> None:
+        # One reference assignment: a request holds the snapshot it started with.
+        self._current = ruleset
+        self.loaded_at = datetime.now(UTC)
+        self.failure = None
 
     def reload(self) -> Ruleset:
         """Load the directory again; on success swap the snapshot, on failure keep the old one and raise."""
         with self._lock:
+            self._seen = fingerprint(self.directory)
             try:
                 ruleset = load_ruleset(self.directory)
             except RuleSetError as error:
-                self.last_error = error
+                self.failure = LoadFailure(error, datetime.now(UTC))
                 raise
-            self.current = ruleset
-            self.last_error = None
-            return ruleset
+            previous = self._current.version if self._current else None
+            self._install(ruleset)
+        if previous != ruleset.version:
+            log.info("rules reloaded from %s: version %s (was %s)", self.directory, ruleset.version, previous)
+        return ruleset
+
+    def check_for_changes(self, settle: float = SETTLE_SECONDS) -> bool:
+        """Reload when the files changed since the last load; True when a reload was tried."""
+        self.checked_at = datetime.now(UTC)
+        seen = fingerprint(self.directory)
+        if seen == self._seen:
+            return False
+        if settle > 0:
+            time.sleep(settle)
+            if fingerprint(self.directory) != seen:
+                return False  # still being written: look again at the next poll
+        try:
+            self.reload()
+        except RuleSetError as error:
+            log.warning("rule files in %s refused, keeping version %s:\n%s", self.directory, self.version_or_none(), error)
+        return True
+
+    def version_or_none(self) -> str | None:
+        """The live version without loading anything."""
+        return self._current.version if self._current else None
+
+    def start_watching(self, interval: float) -> None:
+        """Poll the directory every `interval` seconds from a daemon thread in this process."""
+        if self.watcher is not None and self.watcher.is_alive():
+            return
+        self.interval = interval
+        self._stop.clear()
+        self.watcher = threading.Thread(target=self._watch, name="rules-watcher", daemon=True)
+        self.watcher.start()
+
+    def stop_watching(self, timeout: float = 5.0) -> None:
+        """Stop the watcher thread (tests; a server's daemon thread simply ends with the process)."""
+        self._stop.set()
+        if self.watcher is not None:
+            self.watcher.join(timeout)
+            self.watcher = None
+
+    def _watch(self) -> None:
+        while not self._stop.wait(self.interval):
+            try:
+                self.check_for_changes()
+            except Exception:  # a watcher that dies silently would leave the process on stale rules
+                log.exception("rules watcher: unexpected error; still watching")
+
+
+def explain(ruleset: Ruleset, text: str) -> dict[str, Any]:
+    """Everything the rules do with a text: normalised form, every hit, category scores and the decision."""
+    assessment = ruleset.assess(text)
+    decision = assessment.decision
+    locations = {rule.id: rule.location for rule in ruleset.rules}
+    hits = []
+    for hit in assessment.hits:
+        location = locations.get(hit.rule)
+        hits.append(
+            {
+                **hit.to_dict(),
+                "score": hit.score,
+                "decides": hit.mode == "enforce" and hit.category in decision.categories,
+                "file": location.file if location else None,
+                "line": location.line if location else None,
+            }
+        )
+    scores = []
+    for category in CATEGORIES:
+        score = assessment.scores.get(category, 0.0)
+        threshold = ruleset.settings.threshold(category)
+        scores.append({"category": category, "score": score, "threshold": threshold, "rejects": category in decision.categories})
+    return {
+        "ruleset": ruleset.version,
+        "decision": decision.decision,
+        "categories": list(decision.categories),
+        "normalized": assessment.folded,
+        "hits": hits,
+        "scores": scores,
+        "reasons": [reason.to_dict() for reason in decision.reasons],
+    }
 
 
 def get_rulebook() -> RuleBook:
@@ -37,6 +199,36 @@ def get_rulebook() -> RuleBook:
     return rulebook
 
 
+def reload_interval(app: Flask) -> float:
+    """Seconds between checks of the rule files (0 = no watcher); tests default to 0 so they spawn no threads."""
+    value = app.config.get("RULES_RELOAD_INTERVAL")
+    if value is None or value == "":
+        return 0.0 if app.testing else DEFAULT_RELOAD_INTERVAL
+    try:
+        interval = float(value)
+    except (TypeError, ValueError):
+        raise ValueError(f"RULES_RELOAD_INTERVAL must be a number of seconds, not {value!r}") from None
+    return max(interval, 0.0)
+
+
 def init_app(app: Flask) -> None:
-    """Load the rules; a rule directory with errors stops the start with every error listed."""
-    app.extensions["moderation.rules"] = RuleBook(app.config["RULES_DIR"])
+    """Load the rules (a broken directory stops the start with every error listed) and start the watcher."""
+    # The CLI builds an app too; it must start even when the live rules are broken, so it loads lazily.
+    rulebook = RuleBook(app.config["RULES_DIR"], load=app.config.get("RULES_LOAD_AT_START", True))
+    app.extensions["moderation.rules"] = rulebook
+    interval = reload_interval(app)
+    if interval > 0:
+        rulebook.start_watching(interval)
+        # gunicorn --preload forks after the app is built, and threads do not survive a fork.
+        book = weakref.ref(rulebook)
+        os.register_at_fork(after_in_child=lambda: _restart_after_fork(book, interval))
+
+
+def _restart_after_fork(book: weakref.ref[RuleBook], interval: float) -> None:
+    rulebook = book()
+    if rulebook is None or rulebook._stop.is_set():
+        return
+    # The parent's watcher may have held the lock at the fork; the child starts with a fresh one.
+    rulebook._lock = threading.Lock()
+    rulebook.watcher = None
+    rulebook.start_watching(interval)

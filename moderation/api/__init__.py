@@ -28,13 +28,13 @@ BEARER = [{"bearerAuth": []}]
 
 def init_app(app: Flask) -> None:
     """Create the flask-smorest Api and register every blueprint."""
-    from . import comments, coral, decisions, health, stats
+    from . import comments, coral, decisions, health, rules, stats
 
     api = flask_smorest.Api(app)
     api.spec.components.security_scheme(
         "bearerAuth", {"type": "http", "scheme": "bearer", "description": "An API key: role submit, moderate or admin."}
     )
-    for module in (comments, health, coral, decisions, stats):
+    for module in (comments, health, coral, decisions, stats, rules):
         api.register_blueprint(module.blp)
     app.extensions["moderation.api"] = api
     # flask-smorest installs its own error handler; the project's one shape replaces it.

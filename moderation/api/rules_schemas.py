@@ -1,0 +1,159 @@
+"""Marshmallow schemas of the rules admin API: the live ruleset, reloads, and rule tests."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from marshmallow import Schema, ValidationError, fields, validate, validates
+
+from ..config import MAX_TEXT_LENGTH
+from .fields import CleanString
+from .schemas import MatchSchema, ReasonSchema
+
+# Candidate files: a rule file, settings.yml, or a lexicon; nothing that can leave the directory.
+CANDIDATE_NAME = re.compile(r"^(lexicons/)?[A-Za-z0-9][A-Za-z0-9_-]{0,63}\.ya?ml$")
+MAX_CANDIDATE_FILES = 50
+MAX_CANDIDATE_FILE_CHARS = 256 * 1024
+MAX_CANDIDATE_TOTAL_CHARS = 512 * 1024
+
+
+class RuleErrorSchema(Schema):
+    """One problem in the rule files, located by file, line and rule id where known."""
+
+    file = fields.String(allow_none=True)
+    line = fields.Integer(allow_none=True)
+    rule = fields.String(allow_none=True)
+    message = fields.String(required=True)
+
+
+class LoadErrorSchema(Schema):
+    """The last refused load: the previous ruleset stayed live."""
+
+    message = fields.String(required=True)
+    at = fields.String(required=True, metadata={"description": "When the load was refused (ISO 8601, UTC)."})
+    errors = fields.List(fields.Nested(RuleErrorSchema), required=True)
+
+
+class RuleSummarySchema(Schema):
+    """One rule of the live ruleset."""
+
+    id = fields.String(required=True)
+    category = fields.String(required=True)
+    subcategory = fields.String(allow_none=True)
+    mode = fields.String(required=True, metadata={"enum": ["enforce", "shadow"]})
+    score = fields.Float(required=True)
+    message = fields.String(required=True)
+    file = fields.String(required=True)
+    line = fields.Integer(allow_none=True)
+    examples = fields.Integer(required=True, metadata={"description": "Number of reject and approve examples."})
+
+
+class WatcherSchema(Schema):
+    """The answering process: which worker it is and when it last looked at the rule files."""
+
+    pid = fields.Integer(required=True)
+    interval = fields.Float(required=True, metadata={"description": "Seconds between checks of the files; 0 = not watching."})
+    watching = fields.Boolean(required=True)
+    checked_at = fields.String(allow_none=True)
+
+
+class RulesetSchema(Schema):
+    """The live ruleset of the process that answered."""
+
+    version = fields.String(required=True)
+    directory = fields.String(required=True)
+    loaded_at = fields.String(allow_none=True)
+    files = fields.List(fields.String(), required=True)
+    thresholds = fields.Dict(keys=fields.String(), values=fields.Float(), required=True)
+    rules = fields.List(fields.Nested(RuleSummarySchema), required=True)
+    load_error = fields.Nested(LoadErrorSchema, allow_none=True, required=True)
+    process = fields.Nested(WatcherSchema, required=True)
+
+
+class ReloadRequestSchema(Schema):
+    """A reload takes no parameters: send `{}`."""
+
+
+class ReloadSchema(Schema):
+    """The result of a successful reload."""
+
+    version = fields.String(required=True)
+    previous = fields.String(allow_none=True)
+    changed = fields.Boolean(required=True)
+    rules = fields.Integer(required=True)
+
+
+class RuleTestSchema(Schema):
+    """A text to explain, optionally with candidate rule files laid over the live ones."""
+
+    text = CleanString(required=True, multiline=True, validate=validate.Length(min=1, max=MAX_TEXT_LENGTH))
+    rules = fields.Dict(
+        keys=fields.String(),
+        values=CleanString(multiline=True, allow_none=True, validate=validate.Length(max=MAX_CANDIDATE_FILE_CHARS)),
+        metadata={
+            "description": "Candidate files by path relative to the rule directory (`threats.yml`, `lexicons/people.yml`), "
+            "YAML text as value; null removes that file. Laid over a copy of the live directory."
+        },
+    )
+    check_examples = fields.Boolean(
+        load_default=True, metadata={"description": "Refuse candidates whose examples fail, as a reload would."}
+    )
+
+    @validates("text")
+    def _not_blank(self, value: str, **kwargs: Any) -> None:
+        if not value.strip():
+            raise ValidationError("The text is blank.")
+
+    @validates("rules")
+    def _safe_names(self, value: dict[str, str | None], **kwargs: Any) -> None:
+        if len(value) > MAX_CANDIDATE_FILES:
+            raise ValidationError(f"Send at most {MAX_CANDIDATE_FILES} candidate files.")
+        bad = sorted(name for name in value if not CANDIDATE_NAME.match(name))
+        if bad:
+            raise ValidationError(
+                f"Bad file name(s) {', '.join(repr(name) for name in bad)}: use `name.yml` or `lexicons/name.yml` "
+                "(letters, digits, - and _)."
+            )
+        total = sum(len(text or "") for text in value.values())
+        if total > MAX_CANDIDATE_TOTAL_CHARS:
+            raise ValidationError(f"The candidate files hold {total} characters; at most {MAX_CANDIDATE_TOTAL_CHARS}.")
+
+
+class HitSchema(Schema):
+    """A rule that fired, enforced or shadow, whether or not it decided."""
+
+    rule = fields.String(required=True)
+    category = fields.String(required=True)
+    subcategory = fields.String(allow_none=True)
+    message = fields.String(required=True)
+    mode = fields.String(required=True, metadata={"enum": ["enforce", "shadow"]})
+    score = fields.Float(required=True)
+    decides = fields.Boolean(required=True, metadata={"description": "True when this hit is one of the decision's reasons."})
+    file = fields.String(allow_none=True)
+    line = fields.Integer(allow_none=True)
+    matches = fields.List(fields.Nested(MatchSchema), required=True)
+
+
+class CategoryScoreSchema(Schema):
+    """A category's score from enforced rules against its threshold."""
+
+    category = fields.String(required=True)
+    score = fields.Float(required=True)
+    threshold = fields.Float(required=True)
+    rejects = fields.Boolean(required=True)
+
+
+class ExplanationSchema(Schema):
+    """What the rules do with a text (the same data as `moderation rules explain --json`); nothing is logged."""
+
+    ruleset = fields.String(required=True)
+    decision = fields.String(required=True, metadata={"enum": ["approve", "reject"]})
+    categories = fields.List(fields.String(), required=True)
+    normalized = fields.String(
+        required=True, metadata={"description": "The engine's matching form of the text, for diagnosis only; offsets refer to `text`."}
+    )
+    hits = fields.List(fields.Nested(HitSchema), required=True)
+    scores = fields.List(fields.Nested(CategoryScoreSchema), required=True)
+    reasons = fields.List(fields.Nested(ReasonSchema), required=True, metadata={"description": "As POST /v1/comments gives them."})
+    candidate = fields.List(fields.String(), required=True, metadata={"description": "Candidate files laid over the live ones."})
