@@ -384,7 +384,7 @@ def _item_line(node: Any, index: int) -> int | None:
 
 # Compiled rulesets by directory and content: a Ruleset is an immutable snapshot, so loading
 # the same files again (every app in a test run, every reload without a change) can share it.
-_COMPILED: dict[tuple[str, str, bool], Ruleset] = {}
+_COMPILED: dict[tuple[str, bool], Ruleset] = {}
 _COMPILED_MAX = 8
 
 
@@ -400,7 +400,8 @@ def load_ruleset(directory: str | Path, check_examples: bool = True) -> Ruleset:
     path = Path(directory)
     if not path.is_dir():
         return RuleLoader(directory, check_examples).load()
-    key = (str(path.resolve()), _content_key(path), check_examples)
+    # Keyed by content, not place: a copy of the rules (a test's temporary directory) compiles to the same snapshot.
+    key = (_content_key(path), check_examples)
     cached = _COMPILED.get(key)
     if cached is not None:
         return cached
