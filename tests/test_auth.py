@@ -53,10 +53,7 @@ def test_env_errors(value: str, fragment: str) -> None:
 def test_keys_file_with_digests_plain_keys_and_comments(tmp_path: Path) -> None:
     path = tmp_path / "keys"
     path.write_text(
-        "# the site's keys\n\n"
-        f"site-a submit sha256:{sha('alpha').hex()}\n"
-        "   # indented comment\n"
-        "ops admin plain-secret\n",
+        f"# the site's keys\n\nsite-a submit sha256:{sha('alpha').hex()}\n   # indented comment\nops admin plain-secret\n",
         encoding="utf-8",
     )
     keys = read_keys_file(path)
