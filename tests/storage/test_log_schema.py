@@ -164,3 +164,14 @@ def test_migrate_command(cli: FlaskCliRunner) -> None:
     result = cli.invoke(main, ["log", "migrate"])
     assert result.exit_code == 0, result.output
     assert result.output.strip().endswith(f"revision {head_revision()}")
+
+
+def test_the_migrations_build_exactly_the_tables_the_code_uses(log_app: Flask) -> None:
+    from alembic.autogenerate import compare_metadata
+    from alembic.runtime.migration import MigrationContext
+
+    from moderation.storage import metadata
+
+    with log_app.extensions["moderation.db"].connect() as connection:
+        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        assert compare_metadata(context, metadata) == []

@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
+import os
+
 from alembic import context
 from sqlalchemy import Connection
 
 from moderation.storage.tables import metadata
 
 config = context.config
+
+
+def _url() -> str:
+    """The database to migrate from the alembic command line: sqlalchemy.url, else MODERATION_DATABASE_URL."""
+    url = config.get_main_option("sqlalchemy.url") or os.environ.get("MODERATION_DATABASE_URL")
+    if not url:
+        raise SystemExit("Set MODERATION_DATABASE_URL to the database to migrate.")
+    return url
 
 
 def _run(connection: Connection) -> None:
@@ -24,7 +34,7 @@ def run_migrations_online() -> None:
         return
     from moderation.storage.engine import make_engine
 
-    engine = make_engine(config.get_main_option("sqlalchemy.url") or "")
+    engine = make_engine(_url())
     with engine.connect() as own_connection:
         _run(own_connection)
         own_connection.commit()
@@ -32,7 +42,7 @@ def run_migrations_online() -> None:
 
 
 if context.is_offline_mode():
-    context.configure(url=config.get_main_option("sqlalchemy.url"), target_metadata=metadata, literal_binds=True)
+    context.configure(url=_url(), target_metadata=metadata, literal_binds=True)
     with context.begin_transaction():
         context.run_migrations()
 else:
