@@ -26,6 +26,11 @@ def _age(_ctx: click.Context, _param: click.Parameter, value: str) -> str:
     return value
 
 
+def on_terminal() -> bool:
+    """True when a person watches stderr (progress bars only then: cron logs stay clean)."""
+    return sys.stderr.isatty()
+
+
 @log.command("purge")
 @click.option("--older-than", required=True, callback=_age, metavar="AGE", help="Delete decisions older than this, e.g. 90d.")
 @click.option("--dry-run", is_flag=True, help="Only count what would be deleted.")
@@ -37,7 +42,7 @@ def purge(older_than: str, dry_run: bool, quiet: bool, as_json: bool) -> None:
     total = count_older_than(cutoff)
     if dry_run:
         deleted = 0
-    elif total and not quiet and not as_json and sys.stderr.isatty():
+    elif total and not quiet and not as_json and on_terminal():
         with click.progressbar(length=total, label="Deleting decisions", file=sys.stderr) as bar:
             deleted = purge_decisions(cutoff, progress=bar.update)
     else:

@@ -175,3 +175,16 @@ def test_the_migrations_build_exactly_the_tables_the_code_uses(log_app: Flask) -
     with log_app.extensions["moderation.db"].connect() as connection:
         context = MigrationContext.configure(connection, opts={"compare_type": True})
         assert compare_metadata(context, metadata) == []
+
+
+def test_purge_shows_progress_on_a_terminal(app: Flask, cli: FlaskCliRunner, monkeypatch: pytest.MonkeyPatch) -> None:
+    import moderation.log_cli
+
+    with app.app_context():
+        log_decisions([record(f"old {i}") for i in range(5)])
+    _age_all(app, 100)
+    monkeypatch.setattr(moderation.log_cli, "on_terminal", lambda: True)
+    result = cli.invoke(main, ["log", "purge", "--older-than", "90d"])
+    assert result.exit_code == 0, result.output
+    assert "Deleting decisions" in result.output
+    assert "Deleted 5 decision(s)" in result.output
