@@ -7,6 +7,7 @@ import binascii
 import hashlib
 import hmac
 import json
+import os
 import re
 import secrets
 import threading
@@ -38,6 +39,14 @@ class UnknownDecisionError(LookupError):
 
 _id_lock = threading.Lock()
 _last_id = [0, 0]  # milliseconds and random part of the newest id this process made
+
+
+def _forget_last_id() -> None:
+    # A forked worker must not continue its parent's sequence: two workers would step from the same id.
+    _last_id[0], _last_id[1] = 0, 0
+
+
+os.register_at_fork(after_in_child=_forget_last_id)
 
 
 def new_decision_id() -> str:
