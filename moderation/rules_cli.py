@@ -333,9 +333,10 @@ def logged_decisions(engine: Engine, since: datetime | None, limit: int | None) 
     return rows(), reviews_known
 
 
-def _example(row: Any, old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
+def _example(row: Any, old: dict[str, Any], new: dict[str, Any], reviews_known: bool) -> dict[str, Any]:
     created = row.created_at.isoformat() if isinstance(row.created_at, datetime) else str(row.created_at)
-    return {"id": row.id, "created_at": created, "text": row.text, "logged": old, "candidate": new}
+    review = row.review_status if reviews_known else None
+    return {"id": row.id, "created_at": created, "text": row.text, "review_status": review, "logged": old, "candidate": new}
 
 
 def replay(rows: Iterator[Any], candidate: Ruleset, reviews_known: bool, examples: int, progress: bool) -> Replay:
@@ -377,7 +378,7 @@ def replay(rows: Iterator[Any], candidate: Ruleset, reviews_known: bool, example
         if reviews_known and row.review_status in ("upheld", "overturned"):
             change.reviewed[row.review_status] += 1
         if len(change.examples) < examples:
-            change.examples.append(_example(row, old, new))
+            change.examples.append(_example(row, old, new, reviews_known))
     if progress and result.replayed >= PROGRESS_EVERY:
         click.echo(f"\rreplayed {result.replayed} comments.   ", err=True)
     return result
@@ -412,7 +413,8 @@ def _print_change(title: str, change: dict[str, Any], side: str, use_color: bool
         )
     for example in change["examples"]:
         decided = example[side]
-        click.echo(f"    - {example['id']}  {example['created_at'][:19]}  {', '.join(decided['rules']) or '-'}")
+        reviewed = f"  (review: {example['review_status']})" if example["review_status"] not in (None, "unreviewed") else ""
+        click.echo(f"    - {example['id']}  {example['created_at'][:19]}  {', '.join(decided['rules']) or '-'}{reviewed}")
         spans = [(start, end) for start, end in decided["matches"]]
         click.echo(f"      {highlight(example['text'], spans, use_color)}")
 
@@ -463,9 +465,10 @@ def rules_replay(
         _json_out(data)
         return
     use_color = _use_color(color)
-    window = (f" since {since:%Y-%m-%d %H:%M} UTC" if since else "") + (f", at most {limit}" if limit else "")
+    window = [f"since {since:%Y-%m-%d %H:%M} UTC" if since else "", f"the {limit} most recent" if limit else ""]
+    scope = f" ({', '.join(part for part in window if part)})" if any(window) else ""
     described = f"{directory} (version {candidate.version}, {len(candidate.rules)} rules)"
-    click.echo(f"Replayed {result.replayed} logged comments{window} with {described}.")
+    click.echo(f"Replayed {result.replayed} logged comments{scope} with {described}.")
     if not result.replayed:
         return
     click.echo(f"Logged decisions came from ruleset(s): {_counts(data['logged_rulesets'])}")
@@ -480,4 +483,5 @@ def rules_replay(
     if data["shadow"]:
         click.echo("Shadow rules in the candidate (they never decide):")
         for rule, counts in data["shadow"].items():
-            click.echo(f"  {rule:<32} fires on {counts['hits']} comments, {counts['on_approved']} of them approved")
+            plural = "" if counts["hits"] == 1 else "s"
+            click.echo(f"  {rule:<32} fires on {counts['hits']} comment{plural}, {counts['on_approved']} of them approved")

@@ -229,7 +229,7 @@ def test_replay_readable_output(runner: FlaskCliRunner, logged: list[dict[str, A
     assert "      [bollocks] to that" in result.output
     assert "  newly approved: 1" in result.output
     assert "      [I will hurt you]" in result.output
-    assert "threats/fruit" in result.output and "fires on 1 comments, 1 of them approved" in result.output
+    assert "threats/fruit" in result.output and "fires on 1 comment, 1 of them approved" in result.output
 
 
 def test_replay_limit_and_since(runner: FlaskCliRunner, logged: list[dict[str, Any]], candidate: Path) -> None:
@@ -240,7 +240,7 @@ def test_replay_limit_and_since(runner: FlaskCliRunner, logged: list[dict[str, A
     recent = json.loads(run(runner, "replay", "--candidate", str(candidate), "--since", "1h", "--json").output)
     assert recent["replayed"] == len(LOGGED)
     empty = run(runner, "replay", "--candidate", str(candidate), "--since", "2999-01-01")
-    assert "Replayed 0 logged comments since 2999-01-01 00:00 UTC" in empty.output
+    assert "Replayed 0 logged comments (since 2999-01-01 00:00 UTC) with" in empty.output
 
 
 def test_replay_counts_reviewed_decisions(
