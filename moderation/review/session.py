@@ -74,7 +74,9 @@ def moderator_required(view: F) -> F:
         if key is None:
             if session.get("moderator"):
                 sign_out()
-            return redirect(url_for("review.sign_in", next=request.full_path.rstrip("?")))
+            # A form posted after the session ended cannot be replayed by a redirect: come back to the log instead.
+            back = request.full_path.rstrip("?") if request.method == "GET" else url_for("review.reject_log")
+            return redirect(url_for("review.sign_in", next=back))
         g.moderator = key
         return view(*args, **kwargs)
 

@@ -109,6 +109,14 @@ def test_without_a_session_every_page_sends_to_sign_in(client: FlaskClient, path
     assert response.headers["Location"].startswith("/review/sign-in?next=")
 
 
+def test_a_form_posted_after_the_session_ended_returns_to_the_log(client: FlaskClient, seeded: dict[str, str]) -> None:
+    token = csrf_token(client)
+    response = client.post(f"/review/decisions/{seeded['threat']}/review", data={"verdict": "overturn", "csrf_token": token})
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/review/sign-in?next=/review/log"
+    assert client.get(f"/v1/decisions/{seeded['threat']}", headers=bearer("moderate")).get_json()["review_status"] == "unreviewed"
+
+
 def test_the_root_leads_to_the_log_and_the_sign_in_page_is_a_form(client: FlaskClient) -> None:
     assert client.get("/review/").headers["Location"] == "/review/log"
     html = page(client, "/review/sign-in")
