@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 import re2
@@ -29,6 +30,12 @@ _MONEY = re2.compile(
     r"|\b\d[\d,]*(?:\.\d+)?\s?(?:\$|usd|dollars|bucks|euros?|pounds)\b"
 )
 
+# Cheap necessary conditions, checked first: most comments hold no link, digits or money, and one
+# search with a simple pattern costs far less than a call into RE2 per detector.
+_LINK_HINT = re.compile(r"https?:|www\.|\.(?:" + _TLDS + r")\b")
+_PHONE_HINT = re.compile(r"\d[\d ().-]{6}")
+_MONEY_HINT = re.compile(r"[$€£]|dollar|usd|buck|euro|pound")
+
 
 def host_of(url: str) -> str:
     """The host name of a URL or bare domain, lowercase, without port or credentials."""
@@ -47,6 +54,8 @@ def is_allowed_host(host: str, allowed: frozenset[str]) -> bool:
 
 def find_links(text: str, allowed_domains: frozenset[str]) -> list[Span]:
     """Links and bare domains, except those on allowed domains and the domain part of e-mail addresses."""
+    if not _LINK_HINT.search(text):
+        return []
     spans = []
     for match in _URL.finditer(text):
         start = match.start()
@@ -61,11 +70,15 @@ def find_links(text: str, allowed_domains: frozenset[str]) -> list[Span]:
 
 def find_emails(text: str, allowed_domains: frozenset[str]) -> list[Span]:
     """E-mail addresses."""
+    if "@" not in text:
+        return []
     return [match.span() for match in _EMAIL.finditer(text)]
 
 
 def find_phones(text: str, allowed_domains: frozenset[str]) -> list[Span]:
     """Phone numbers: 9 to 15 digits written with the usual separators."""
+    if not _PHONE_HINT.search(text):
+        return []
     spans = []
     for match in _PHONE.finditer(text):
         number = match.group()
@@ -80,11 +93,15 @@ def find_phones(text: str, allowed_domains: frozenset[str]) -> list[Span]:
 
 def find_handles(text: str, allowed_domains: frozenset[str]) -> list[Span]:
     """Social-media handles such as @someone."""
+    if "@" not in text:
+        return []
     return [match.span(1) for match in _HANDLE.finditer(text)]
 
 
 def find_money(text: str, allowed_domains: frozenset[str]) -> list[Span]:
     """Amounts of money ("$500", "300 dollars")."""
+    if not _MONEY_HINT.search(text):
+        return []
     return [match.span() for match in _MONEY.finditer(text)]
 
 

@@ -5,6 +5,9 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Iterable
+from typing import Any
+
+import re2
 
 from .detectors import DETECTORS, Span
 from .model import CATEGORIES, Assessment, Decision, Match, Reason, Rule, Settings
@@ -16,7 +19,8 @@ from .trie import StemIndex
 # Entry kinds in the anchor index.
 _HIT, _EXCEPTION, _ALLOW = 0, 1, 2
 # Double-quoted passages (straight or curly quotes): what a commenter reports someone else said.
-_QUOTED = re.compile(r'"[^"\n]{1,400}"|\u201c[^\u201d\n]{1,400}\u201d')
+# Kept short: a long stretch between two quote marks is more often badly paired quotes than a quotation.
+_QUOTED = re.compile(r'"[^"\n]{1,150}"|\u201c[^\u201d\n]{1,150}\u201d')
 # A quote only reports speech when the comment says something outside it.
 _MIN_WORDS_OUTSIDE_QUOTES = 3
 # One-letter words that may start or end a run of spaced-out letters ("a f a g g o t").
@@ -111,6 +115,15 @@ class Ruleset:
             if rule.detectors:
                 self._detector_rules.append(index)
         self._quote_rules = frozenset(index for index, rule in enumerate(rules) if rule.unless_quoted)
+        # All patterns in one RE2 set: one linear scan tells which (usually none) need their spans found.
+        self._pattern_set: Any = None
+        if self._patterns:
+            options = re2.Options()
+            options.max_mem = 64 << 20
+            self._pattern_set = re2.Set.SearchSet(options)
+            for _rule_index, pattern, _kind in self._patterns:
+                self._pattern_set.Add(pattern.pattern)  # type: ignore[attr-defined]
+            self._pattern_set.Compile()
         for template in settings.allow:
             self._add_template(-1, template, _ALLOW)
 
@@ -214,8 +227,10 @@ class Ruleset:
         allowed: list[Span] = []
         self._template_spans(tokens, found, exceptions, allowed)
         self._spaced_spans(text, tokens, found, exceptions, allowed)
-        for rule_index, pattern, kind in self._patterns:
-            for match in pattern.finditer(text):  # type: ignore[attr-defined]
+        matched_patterns = self._pattern_set.Match(text) if self._pattern_set is not None else None
+        for number in sorted(matched_patterns or ()):
+            rule_index, pattern, kind = self._patterns[number]
+            for match in pattern.finditer(text):
                 if match.end() > match.start():
                     self._record(rule_index, kind, match.span(), found, exceptions, allowed)
         if self._detector_rules:
