@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
@@ -103,7 +104,9 @@ class Ruleset:
         # required slot (an insult, a violent verb) is absent from most comments.
         self._slot_numbers: dict[int, int] = {}
         self._slot_index: StemIndex[list[int]] = StemIndex()
-        self._requirements: list[frozenset[int]] = []
+        self._requirements: list[tuple[int, ...]] = []
+        self._requirement_sets: list[frozenset[int]] = []
+        self._reach: list[int] = []
         self._slot_cache: dict[tuple[str, ...], tuple[int, ...]] = {}
         for index, rule in enumerate(rules):
             for template in rule.templates:
@@ -132,21 +135,24 @@ class Ruleset:
         self._entries.append((rule_index, template, kind))
         for key in dict.fromkeys(template.anchors()):
             self._anchors.setdefault(key, list).append(entry)
-        required = set()
-        for slot in template.required_slots():
+        required: set[int] = set()
+        # The first part is the anchor, already matched when the entry is a candidate.
+        for slot in template.required_slots()[1 if template.starts_with_required() else 0 :]:
             number = self._slot_numbers.get(id(slot.words))
             if number is None:
                 number = self._slot_numbers[id(slot.words)] = len(self._slot_numbers)
                 for key in dict.fromkeys(slot.words.first_words()):
                     self._slot_index.setdefault(key, list).append(number)
             required.add(number)
-        self._requirements.append(frozenset(required))
+        self._requirement_sets.append(frozenset(required))
+        self._requirements.append(tuple(required))
+        self._reach.append(template.max_tokens())
 
-    def _slots_present(self, tokens: list[Token]) -> set[int]:
-        """Numbers of the required word sets that have a first word among the tokens."""
-        present: set[int] = set()
+    def _slot_positions(self, tokens: list[Token]) -> dict[int, list[int]]:
+        """For each required word set, the ascending token positions where one of its words may start."""
+        positions: dict[int, list[int]] = defaultdict(list)
         cache = self._slot_cache
-        for token in tokens:
+        for position, token in enumerate(tokens):
             slots = cache.get(token.forms)
             if slots is None:
                 found: set[int] = set()
@@ -157,8 +163,21 @@ class Ruleset:
                 if len(cache) > 500_000:
                     cache.clear()
                 cache[token.forms] = slots
-            present.update(slots)
-        return present
+            for slot in slots:
+                positions[slot].append(position)
+        return positions
+
+    def _within_reach(self, entry: int, position: int, positions: dict[int, list[int]]) -> bool:
+        """True when every required word set of the entry starts somewhere a match from `position` could reach."""
+        limit = position + self._reach[entry]
+        for slot in self._requirements[entry]:
+            starts = positions.get(slot)
+            if not starts:
+                return False
+            index = bisect_left(starts, position)
+            if index == len(starts) or starts[index] >= limit:
+                return False
+        return True
 
     def _candidates(self, forms: tuple[str, ...]) -> tuple[int, ...]:
         """Entries whose first word matches any of a token's spellings (memoised per spelling set)."""
@@ -179,11 +198,13 @@ class Ruleset:
         self, tokens: list[Token], found: dict[int, list[Span]], exceptions: dict[int, list[Span]], allowed: list[Span]
     ) -> None:
         safe = self.settings.safe_words
-        present = self._slots_present(tokens)
-        requirements = self._requirements
+        positions = self._slot_positions(tokens)
+        present = positions.keys()
+        requirement_sets = self._requirement_sets
         for position, token in enumerate(tokens):
             for entry in self._candidates(token.forms):
-                if not requirements[entry] <= present:
+                # The set test is one C call and rejects most entries; the reach test needs Python.
+                if not present >= requirement_sets[entry] or not self._within_reach(entry, position, positions):
                     continue
                 rule_index, template, kind = self._entries[entry]
                 end = template.match(tokens, position, safe)

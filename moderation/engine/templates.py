@@ -159,6 +159,15 @@ class Template:
                 break
         return keys
 
+    def max_tokens(self) -> int:
+        """The most tokens a match can span."""
+        return sum(element.max_tokens if isinstance(element, Gap) else element.words.depth() for element in self.elements)
+
+    def starts_with_required(self) -> bool:
+        """True when the first part of every match is the template's first part (it is not optional)."""
+        first = self.elements[0]
+        return isinstance(first, Slot) and not first.optional
+
     def required_slots(self) -> list[Slot]:
         """The parts every match must contain."""
         return [element for element in self.elements if isinstance(element, Slot) and not element.optional]

@@ -68,11 +68,12 @@ class StemIndex(Generic[V]):
 class TokenTrie:
     """A set of token sequences (words and multi-word phrases) matched token by token."""
 
-    __slots__ = ("children", "terminal")
+    __slots__ = ("_depth", "children", "terminal")
 
     def __init__(self) -> None:
         self.children: StemIndex[TokenTrie] = StemIndex()
         self.terminal = False
+        self._depth: int | None = None
 
     def add(self, words: Sequence[str]) -> None:
         """Add one token sequence; each word may be a stem ("kill*") or an ending ("*shit")."""
@@ -80,6 +81,16 @@ class TokenTrie:
         for word in words:
             node = node.children.setdefault(word, TokenTrie)
         node.terminal = True
+
+    def depth(self) -> int:
+        """Tokens in the longest sequence of the set (computed once; tries are immutable after loading)."""
+        cached = self._depth
+        if cached is None:
+            index = self.children
+            children = [*index.exact.values(), *index.prefixes.values(), *index.suffixes.values()]
+            cached = 1 + max((child.depth() for child in children), default=0) if children else 0
+            self._depth = cached
+        return cached
 
     def first_words(self) -> Iterable[str]:
         """The keys that can start a sequence of this set."""
