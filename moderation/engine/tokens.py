@@ -81,11 +81,14 @@ def spellings(raw: str) -> tuple[str, ...]:
 
 def tokenize(text: str) -> list[Token]:
     """Tokenise folded text into word tokens with their lookup spellings."""
-    tokens = []
+    tokens: list[Token] = []
+    append = tokens.append
+    make = tuple.__new__  # Token's own constructor is a Python-level call; this is the hot loop of the engine
     for match in _TOKEN.finditer(text):
-        forms = spellings(match.group())
+        start, end = match.span()
+        forms = spellings(text[start:end])
         if forms:
-            tokens.append(Token(match.start(), match.end(), forms))
+            append(make(Token, (start, end, forms)))
     return tokens
 
 
