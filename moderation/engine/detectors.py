@@ -68,29 +68,6 @@ def find_links(text: str, allowed_domains: frozenset[str]) -> list[Span]:
     return spans
 
 
-# A comment with a link and at most this many other words is there for the link.
-MAX_WORDS_BESIDE_A_BARE_LINK = 3
-_WORD = re2.compile(r"[^\W\d_]{2,}")
-
-
-def find_bare_links(text: str, allowed_domains: frozenset[str]) -> list[Span]:
-    """Links (not on allowed domains) in a comment that says little or nothing besides them."""
-    links = find_links(text, allowed_domains)
-    if not links:
-        return []
-    rest, position = [], 0
-    for start, end in _url_spans(text):
-        rest.append(text[position:start])
-        position = end
-    rest.append(text[position:])
-    words = len(_WORD.findall(" ".join(rest)))
-    return links if words <= MAX_WORDS_BESIDE_A_BARE_LINK else []
-
-
-def _url_spans(text: str) -> list[Span]:
-    return [match.span() for match in _URL.finditer(text)]
-
-
 def find_emails(text: str, allowed_domains: frozenset[str]) -> list[Span]:
     """E-mail addresses."""
     if "@" not in text:
@@ -130,7 +107,6 @@ def find_money(text: str, allowed_domains: frozenset[str]) -> list[Span]:
 
 DETECTORS: dict[str, Callable[[str, frozenset[str]], list[Span]]] = {
     "link": find_links,
-    "bare_link": find_bare_links,
     "email": find_emails,
     "phone": find_phones,
     "handle": find_handles,
