@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -80,14 +79,9 @@ def rules_check(directory: Path | None, as_json: bool) -> None:
     try:
         ruleset = load_ruleset(directory)
     except RuleSetError as error:
-        result = {"ok": False, "directory": str(directory), "errors": [e.to_dict() for e in error.errors]}
-        if as_json:
-            click.echo(json.dumps(result, indent=2))
-        else:
-            for problem in error.errors:
-                click.echo(str(problem), err=True)
-            click.echo(f"{len(error.errors)} error(s) in {directory}", err=True)
-        sys.exit(1)
+        from .rules_cli import report_load_errors  # every error with a hint of what to do; exits 1
+
+        report_load_errors(directory, error, as_json)
     result = {"ok": True, "directory": str(directory), "version": ruleset.version, "rules": len(ruleset.rules)}
     if as_json:
         click.echo(json.dumps(result, indent=2))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import json
 import re
 import sys
@@ -18,7 +19,8 @@ from flask.cli import with_appcontext
 from sqlalchemy import Engine, MetaData, Table, select
 from sqlalchemy.exc import NoSuchTableError, SQLAlchemyError
 
-from .engine import Ruleset, RuleSetError, load_ruleset
+from .engine import RuleError, Ruleset, RuleSetError, load_ruleset
+from .engine.schemas import ExamplesSchema, LexiconSchema, RuleFileSchema, RuleSchema, SettingsSchema
 from .rulebook import explain
 
 # Long comments are shown as excerpts around each match, this many characters either side.
@@ -47,14 +49,47 @@ def load_or_exit(directory: Path, as_json: bool, check_examples: bool = True) ->
         report_load_errors(directory, error, as_json)
 
 
+def _known_keys() -> list[str]:
+    keys: set[str] = set()
+    for schema in (RuleSchema, RuleFileSchema, LexiconSchema, SettingsSchema, ExamplesSchema):
+        keys.update(field.data_key or name for name, field in schema().fields.items())
+    return sorted(keys)
+
+
+def hint(problem: RuleError) -> str | None:
+    """What to do about a load error, when the message alone does not say it."""
+    message = problem.message
+    unknown = re.match(r"^(?:[\w.]+\.)?(\w+): unknown key$", message)
+    if unknown:
+        close = difflib.get_close_matches(unknown.group(1), _known_keys(), n=1)
+        return f"did you mean `{close[0]}`?" if close else "remove it; docs/rules.md lists the keys"
+    missing = re.match(r"^([\w.]+): Missing data for required field\.$", message)
+    if missing:
+        return f"add `{missing.group(1).split('.')[-1]}:`"
+    if message.startswith("example to reject does not fire the rule"):
+        return "widen the rule so it matches this text, or drop the example; `rules explain --rules DIR TEXT` shows what fires"
+    if message.startswith("example to approve fires the rule"):
+        return "add an `unless:` exception or narrow the rule; `rules explain --rules DIR TEXT` shows the match"
+    if message.startswith("YAML syntax error"):
+        return "check the indentation and quotes on this line and the one before"
+    if "unknown lexicon" in message:
+        return "define it in a file under lexicons/ or fix the name"
+    if "written twice" in message:
+        return "keep one of them"
+    return None
+
+
 def report_load_errors(directory: Path, error: RuleSetError, as_json: bool) -> NoReturn:
-    """Print every load error (stderr, or JSON on stdout) and exit 1."""
+    """Print every load error with what to do (stderr, or JSON on stdout) and exit 1."""
     if as_json:
-        _json_out({"ok": False, "directory": str(directory), "errors": [problem.to_dict() for problem in error.errors]})
+        problems = [{**problem.to_dict(), "hint": hint(problem)} for problem in error.errors]
+        _json_out({"ok": False, "directory": str(directory), "errors": problems})
     else:
         for problem in error.errors:
-            click.echo(str(problem), err=True)
-        click.echo(f"{len(error.errors)} error(s) in {directory}; the rules were not loaded.", err=True)
+            advice = hint(problem)
+            click.echo(f"{problem}" + (f"\n    -> {advice}" if advice else ""), err=True)
+        summary = f"{len(error.errors)} error(s) in {directory}: nothing was loaded"
+        click.echo(f"{summary} (a running service keeps its last good rules).", err=True)
     sys.exit(1)
 
 

@@ -13,6 +13,8 @@ from flask.testing import FlaskClient, FlaskCliRunner
 from test_hot_reload import PROFANITY, PROFANITY_TYPO, THREATS, bearer, write_rules
 
 from moderation.cli import main
+from moderation.engine import RuleError
+from moderation.rules_cli import hint
 
 SHADOW_RULE = """\
   - id: fruit
@@ -45,10 +47,36 @@ def test_check_reports_a_typo_with_its_line(runner: FlaskCliRunner, tmp_path: Pa
     broken = write_rules(tmp_path / "broken", profanity=PROFANITY_TYPO)
     result = run(runner, "check", str(broken))
     assert result.exit_code == 1
-    assert "profanity.yml:4 [profanity/swear]: mesage: unknown key" in result.output
+    assert "profanity.yml:4 [profanity/swear]: mesage: unknown key\n    -> did you mean `message`?" in result.output
+    assert "profanity.yml:3 [profanity/swear]: message: Missing data for required field.\n    -> add `message:`" in result.output
+    assert "2 error(s) in" in result.output
     data = json.loads(run(runner, "check", str(broken), "--json").output)
     assert data["ok"] is False
-    assert {"file": "profanity.yml", "line": 4, "rule": "profanity/swear", "message": "mesage: unknown key"} in data["errors"]
+    assert {
+        "file": "profanity.yml",
+        "line": 4,
+        "rule": "profanity/swear",
+        "message": "mesage: unknown key",
+        "hint": "did you mean `message`?",
+    } in data["errors"]
+
+
+@pytest.mark.parametrize(
+    ("message", "advice"),
+    [
+        ("templtes: unknown key", "did you mean `templates`?"),
+        ("examples.rejct: unknown key", "did you mean `reject`?"),
+        ("zzzzzz: unknown key", "remove it"),
+        ("example to approve fires the rule: 'x'", "`unless:`"),
+        ("example to reject does not fire the rule: 'x'", "widen the rule"),
+        ("YAML syntax error: expected ',' or ']'", "indentation"),
+        ("templates: unknown lexicon {foo}", "lexicons/"),
+        ("mode: Must be one of: enforce, shadow.", None),
+    ],
+)
+def test_load_errors_come_with_what_to_do(message: str, advice: str | None) -> None:
+    found = hint(RuleError(message, "x.yml", 1, "x/y"))
+    assert found == advice if advice is None else advice in (found or "")
 
 
 def test_commands_work_while_the_configured_rules_are_broken(tmp_path: Path) -> None:
