@@ -129,6 +129,12 @@ def test_refused_reload_keeps_the_old_version_and_shows_the_error(client: FlaskC
     assert client.get("/v1/health").get_json()["rules_error"] is None
 
 
+def test_reload_needs_a_json_body(client: FlaskClient) -> None:
+    response = client.post("/v1/rules/reload", headers=bearer("admin"))
+    assert response.status_code == 415
+    assert set(response.get_json()) == {"code", "status", "message", "errors"}
+
+
 def test_reload_refuses_unknown_fields(client: FlaskClient) -> None:
     response = admin_post(client, "/v1/rules/reload", {"force": True})
     assert response.status_code == 422

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -13,8 +16,8 @@ from flask.testing import FlaskClient, FlaskCliRunner
 from test_hot_reload import PROFANITY, PROFANITY_TYPO, THREATS, bearer, write_rules
 
 from moderation.cli import main
-from moderation.engine import RuleError
-from moderation.rules_cli import hint
+from moderation.engine import RuleError, load_ruleset
+from moderation.rules_cli import hint, replay
 
 SHADOW_RULE = """\
   - id: fruit
@@ -313,3 +316,29 @@ def test_commands_have_help(runner: FlaskCliRunner, app: Flask) -> None:
         result = run(runner, command, "--help")
         assert result.exit_code == 0
         assert "--json" in result.output
+
+
+def test_replay_streams_rows_and_shows_progress(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """replay() consumes an iterator row by row (the log is never loaded whole) and reports progress on stderr."""
+    ruleset = load_ruleset(write_rules(tmp_path / "rules"))
+    seen = []
+
+    def rows() -> Iterator[SimpleNamespace]:
+        for number in range(1200):
+            seen.append(number)
+            yield SimpleNamespace(
+                id=f"id{number}",
+                created_at=datetime(2026, 11, 28, tzinfo=UTC),
+                text="what the fuck" if number % 2 else "hello",
+                decision="approve",
+                categories=[],
+                reasons="[]",  # raw JSON text, as a plain TEXT column would return it
+                ruleset="old",
+                review_status="unreviewed",
+            )
+
+    result = replay(rows(), ruleset, reviews_known=True, examples=2, progress=True)
+    assert len(seen) == result.replayed == 1200
+    assert result.newly_rejected.count == 600
+    assert len(result.newly_rejected.examples) == 2
+    assert "replayed 1000 comments" in capsys.readouterr().err
