@@ -21,7 +21,8 @@ from .trie import StemIndex
 _HIT, _EXCEPTION, _ALLOW = 0, 1, 2
 # Double-quoted passages (straight or curly quotes): what a commenter reports someone else said.
 # Kept short: a long stretch between two quote marks is more often badly paired quotes than a quotation.
-_QUOTED = re.compile(r'"[^"\n]{1,150}"|\u201c[^\u201d\n]{1,150}\u201d')
+# A quotation hugs its quote marks ("like this"); a quote mark followed by a space is more often the end of one.
+_QUOTED = re.compile(r'"[^"\s](?:[^"\n]{0,148}[^"\s])?"|\u201c[^\u201d\n]{1,150}\u201d')
 # A quote only reports speech when the comment says something outside it.
 _MIN_WORDS_OUTSIDE_QUOTES = 3
 # One-letter words that may start or end a run of spaced-out letters ("a f a g g o t").
