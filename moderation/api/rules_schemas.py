@@ -145,14 +145,15 @@ class CategoryScoreSchema(Schema):
 
 
 class ExplanationSchema(Schema):
-    """What the rules do with a text (the same data as `moderation rules explain --json`); nothing is logged."""
+    """What the rules do with a text; nothing is logged.
+
+    Unlike `moderation rules explain`, it leaves out the engine's normalised text: no API response
+    carries a modified version of a submitted text.
+    """
 
     ruleset = fields.String(required=True)
     decision = fields.String(required=True, metadata={"enum": ["approve", "reject"]})
     categories = fields.List(fields.String(), required=True)
-    normalized = fields.String(
-        required=True, metadata={"description": "The engine's matching form of the text, for diagnosis only; offsets refer to `text`."}
-    )
     hits = fields.List(fields.Nested(HitSchema), required=True)
     scores = fields.List(fields.Nested(CategoryScoreSchema), required=True)
     reasons = fields.List(fields.Nested(ReasonSchema), required=True, metadata={"description": "As POST /v1/comments gives them."})
