@@ -29,6 +29,8 @@ _ORDINAL = re.compile(r"\d+(?:st|nd|rd|th|s|am|pm|k|m|x|p|g|mm|cm|km|kg|lbs?)", 
 _STRETCH = re.compile(r"([a-z])\1\1+")
 _DOUBLE = re.compile(r"([a-z])\1+")
 _MAX_VARIANTS = 8
+# Endings of English contractions, which keep their apostrophe ("can't", "you're").
+_CONTRACTIONS = ("'t", "'re", "'ve", "'ll", "'d", "'m", "'s")
 # The longest word that spaced-out letters are joined into ("f u c k" -> "fuck").
 MAX_JOINED_LETTERS = 24
 
@@ -67,6 +69,9 @@ def spellings(raw: str) -> tuple[str, ...]:
         forms = [core]
         if core.endswith("'s"):
             forms.append(core[:-2])
+        elif "'" in core and not core.endswith(_CONTRACTIONS):
+            # An apostrophe inside a word that is no contraction hides it ("fuc'k", "sh'it").
+            forms.append(core.replace("'", ""))
     else:
         plain = raw.strip(_EDGE)
         forms = [plain] if plain else []
