@@ -165,6 +165,8 @@ def test_explain_json_is_the_api_explanation(runner: FlaskCliRunner, client: Fla
     assert result.exit_code == 0
     data = json.loads(result.output)
     assert data.pop("directory") == str(rules_dir)
+    # The CLI also shows the normalised text; the API leaves it out (no response carries a modified text).
+    assert data.pop("normalized") == "what the fuck"
     api = client.post("/v1/rules/test", json={"text": "what the fuck"}, headers=bearer("admin")).get_json()
     assert api.pop("candidate") == []
     assert data == api
