@@ -12,12 +12,13 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     """Build the application: configuration, then each concern wired by its init_app."""
     app = Flask(__name__, instance_relative_config=True, instance_path=os.environ.get("MODERATION_INSTANCE_PATH") or None)
 
-    from . import auth, config, errors, guards, rulebook, storage
+    from . import auth, config, errors, guards, proxy, rulebook, storage
     from .api import init_app as init_api
     from .cli import init_app as init_cli
     from .review import init_app as init_review
 
     config.init_app(app, test_config)
+    proxy.init_app(app)
     errors.init_app(app)
     guards.init_app(app)
     auth.init_app(app)

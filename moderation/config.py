@@ -51,6 +51,7 @@ def init_app(app: Flask, test_config: dict[str, Any] | None = None) -> None:
         "STORE_AUTHOR_PII": "MODERATION_STORE_AUTHOR_PII",
         "PII_HASH_SALT": "MODERATION_PII_HASH_SALT",
         "SECRET_KEY": "MODERATION_SECRET_KEY",
+        "TRUSTED_PROXIES": "MODERATION_TRUSTED_PROXIES",
     }
     for key, variable in environment.items():
         value = os.environ.get(variable)
