@@ -217,16 +217,18 @@ class Ruleset:
     def _spaced_spans(
         self, text: str, tokens: list[Token], found: dict[int, list[Span]], exceptions: dict[int, list[Span]], allowed: list[Span]
     ) -> None:
+        runs = letter_runs(tokens)
+        if not runs:
+            return  # most comments: no run of single letters
         safe = self.settings.safe_words
-        joined_words = spaced_out_words(text, tokens)
-        for joined in joined_words:
+        for joined in spaced_out_words(text, tokens):
             for entry in self._candidates(joined.forms):
                 rule_index, template, kind = self._entries[entry]
                 if template.match((joined,), 0, safe) == 1:
                     self._record(rule_index, kind, (joined.start, joined.end), found, exceptions, allowed)
         # Spaced-out words inside phrases ("shoot the next d i s a b l e d person"): match the
         # templates again over the tokens with each longest run of letters joined into one word.
-        for merged in _merged_token_lists(tokens, letter_runs(tokens)):
+        for merged in _merged_token_lists(tokens, runs):
             self._template_spans(merged, found, exceptions, allowed)
 
     @staticmethod
