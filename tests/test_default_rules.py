@@ -53,6 +53,10 @@ def test_every_rule_has_examples_of_both_kinds(ruleset: Ruleset) -> None:
         "I will check the figures tomorrow",
         "He is a doctor at the local hospital",
         "The 73rd minute goal won it",
+        "If you need help, check out the help pages first",
+        "We had to check out of the hotel by noon",
+        "People like you and me built this town",
+        "Our spaniel bitch had puppies last night",
     ],
 )
 def test_approved(ruleset: Ruleset, text: str) -> None:
@@ -79,6 +83,9 @@ def test_approved(ruleset: Ruleset, text: str) -> None:
         ("subscribe to my channel", "promotion"),
         ("earn money online from home at cheap-deals.biz", "promotion"),
         ("suck my dick", "vulgarity"),
+        ("everyone check out DJ Fresh, best mixes around", "promotion"),
+        ("people like you are the reason nobody reads this site", "personal_attack"),
+        ("you argue like a spoiled child", "personal_attack"),
     ],
 )
 def test_rejected(ruleset: Ruleset, text: str, category: str) -> None:
