@@ -57,6 +57,7 @@ def test_every_rule_has_examples_of_both_kinds(ruleset: Ruleset) -> None:
         "We had to check out of the hotel by noon",
         "People like you and me built this town",
         "Our spaniel bitch had puppies last night",
+        "They should test new vaccines on volunteers first",
     ],
 )
 def test_approved(ruleset: Ruleset, text: str) -> None:
@@ -86,6 +87,8 @@ def test_approved(ruleset: Ruleset, text: str) -> None:
         ("everyone check out DJ Fresh, best mixes around", "promotion"),
         ("people like you are the reason nobody reads this site", "personal_attack"),
         ("you argue like a spoiled child", "personal_attack"),
+        ("they should test new vaccines on immigrants first", "abuse"),
+        ("these refugeesdisgust me", "abuse"),
     ],
 )
 def test_rejected(ruleset: Ruleset, text: str, category: str) -> None:
