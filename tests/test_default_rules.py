@@ -89,6 +89,7 @@ def test_approved(ruleset: Ruleset, text: str) -> None:
         ("you argue like a spoiled child", "personal_attack"),
         ("they should test new vaccines on immigrants first", "abuse"),
         ("these refugeesdisgust me", "abuse"),
+        ("I am going to shoot the next i m m i g r a n t I see", "threat"),
     ],
 )
 def test_rejected(ruleset: Ruleset, text: str, category: str) -> None:

@@ -67,8 +67,10 @@ def _merged_token_lists(tokens: list[Token], runs: list[list[Token]]) -> list[li
     run_at = {run[0].start: run for run in runs}
     in_run = {token.start for run in runs for token in run}
     variants: list[list[Token]] = []
-    # A run may swallow a neighbouring one-letter word ("a f a g g o t"): try it with and without that letter.
-    for trim in (False, True):
+    seen: set[tuple[tuple[int, int], ...]] = set()
+    # A run may swallow a neighbouring one-letter word ("a f a g g o t", "i m m i g r a n t i see"):
+    # try it with and without that letter at either end, since a word may also start with one ("i m m ...").
+    for trim_head, trim_tail in ((False, False), (True, True), (False, True), (True, False)):
         merged: list[Token] = []
         for token in tokens:
             if token.start not in in_run:
@@ -78,11 +80,14 @@ def _merged_token_lists(tokens: list[Token], runs: list[list[Token]]) -> list[li
             if run is None:
                 continue
             inside = list(run)
-            head = [inside.pop(0)] if trim and inside[0].forms[0] in _ONE_LETTER_WORDS else []
-            tail = [inside.pop()] if trim and len(inside) > 1 and inside[-1].forms[0] in _ONE_LETTER_WORDS else []
+            head = [inside.pop(0)] if trim_head and inside[0].forms[0] in _ONE_LETTER_WORDS else []
+            tail = [inside.pop()] if trim_tail and len(inside) > 1 and inside[-1].forms[0] in _ONE_LETTER_WORDS else []
             forms = joined_forms(inside) if not (head or tail) else ("".join(other.forms[0] for other in inside),)
             merged.extend([*head, Token(inside[0].start, inside[-1].end, forms), *tail])
-        variants.append(merged)
+        key = tuple((token.start, token.end) for token in merged)
+        if key not in seen:  # no one-letter word at that end: the same list again
+            seen.add(key)
+            variants.append(merged)
     return variants
 
 
