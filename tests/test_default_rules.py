@@ -58,6 +58,8 @@ def test_every_rule_has_examples_of_both_kinds(ruleset: Ruleset) -> None:
         "People like you and me built this town",
         "Our spaniel bitch had puppies last night",
         "They should test new vaccines on volunteers first",
+        "Happy birthday to your mom!",
+        'Writing "you are all idiots" shows what a horrible person he is',
     ],
 )
 def test_approved(ruleset: Ruleset, text: str) -> None:
@@ -87,6 +89,7 @@ def test_approved(ruleset: Ruleset, text: str) -> None:
         ("everyone check out DJ Fresh, best mixes around", "promotion"),
         ("people like you are the reason nobody reads this site", "personal_attack"),
         ("you argue like a spoiled child", "personal_attack"),
+        ("you are either lying or just dumb", "personal_attack"),
         ("they should test new vaccines on immigrants first", "abuse"),
         ("these refugeesdisgust me", "abuse"),
         ("I am going to shoot the next i m m i g r a n t I see", "threat"),
