@@ -59,6 +59,7 @@ def test_every_rule_has_examples_of_both_kinds(ruleset: Ruleset) -> None:
         "Our spaniel bitch had puppies last night",
         "They should test new vaccines on volunteers first",
         "Happy birthday to your mom!",
+        "I felt like such a fool",
         'Writing "you are all idiots" shows what a horrible person he is',
     ],
 )
@@ -90,6 +91,7 @@ def test_approved(ruleset: Ruleset, text: str) -> None:
         ("people like you are the reason nobody reads this site", "personal_attack"),
         ("you argue like a spoiled child", "personal_attack"),
         ("you are either lying or just dumb", "personal_attack"),
+        ("If you do not like it, do not read it, loser.", "personal_attack"),
         ("they should test new vaccines on immigrants first", "abuse"),
         ("these refugeesdisgust me", "abuse"),
         ("I am going to shoot the next i m m i g r a n t I see", "threat"),
