@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
@@ -91,6 +90,29 @@ def _merged_token_lists(tokens: list[Token], runs: list[list[Token]]) -> list[li
     return variants
 
 
+class _WindowOr:
+    """OR of the slot masks over any window of tokens in O(1), after an O(n log n) sparse table."""
+
+    def __init__(self, masks: list[int]):
+        self.size = len(masks)
+        self.levels = [masks]
+        width = 1
+        while width * 2 <= self.size:
+            below = self.levels[-1]
+            self.levels.append([below[i] | below[i + width] for i in range(self.size - 2 * width + 1)])
+            width *= 2
+        self.whole = self.between(0, self.size) if self.size else 0
+
+    def between(self, start: int, end: int) -> int:
+        """OR of the masks of tokens start..end-1 (end is clipped to the text)."""
+        end = min(end, self.size)
+        if end <= start:
+            return 0
+        level = (end - start).bit_length() - 1
+        row = self.levels[level]
+        return row[start] | row[end - (1 << level)]
+
+
 class Ruleset:
     """A compiled set of rules; evaluate() is pure and safe to call from many threads at once."""
 
@@ -105,15 +127,15 @@ class Ruleset:
         self._detector_rules: list[int] = []
         # Spelling -> anchored entries; spellings repeat across comments (Zipf), so most lookups hit this cache.
         self._candidate_cache: dict[tuple[str, ...], tuple[int, ...]] = {}
-        # Prefilter: each entry's required word sets (slots); an entry is only tried when every one of
-        # them has a word in the comment. Anchors are often common words ("you", "they"); the rarer
-        # required slot (an insult, a violent verb) is absent from most comments.
+        # Prefilter: an entry is only tried at a token when each of its other required word sets (slots)
+        # has a word starting within the entry's reach. Anchors are often common words ("you", "they");
+        # the rarer required slot (an insult, a violent verb) is absent from most windows. Slots are bits
+        # of an int, so a window's slots are a few ORs and the test one AND.
         self._slot_numbers: dict[int, int] = {}
-        self._slot_index: StemIndex[list[int]] = StemIndex()
-        self._requirements: list[tuple[int, ...]] = []
-        self._requirement_sets: list[frozenset[int]] = []
+        self._slot_index: StemIndex[int] = StemIndex()
+        self._requirements: list[int] = []
         self._reach: list[int] = []
-        self._slot_cache: dict[tuple[str, ...], tuple[int, ...]] = {}
+        self._slot_cache: dict[tuple[str, ...], int] = {}
         for index, rule in enumerate(rules):
             for template in rule.templates:
                 self._add_template(index, template, _HIT)
@@ -141,49 +163,34 @@ class Ruleset:
         self._entries.append((rule_index, template, kind))
         for key in dict.fromkeys(template.anchors()):
             self._anchors.setdefault(key, list).append(entry)
-        required: set[int] = set()
+        required = 0
         # The first part is the anchor, already matched when the entry is a candidate.
         for slot in template.required_slots()[1 if template.starts_with_required() else 0 :]:
             number = self._slot_numbers.get(id(slot.words))
             if number is None:
                 number = self._slot_numbers[id(slot.words)] = len(self._slot_numbers)
                 for key in dict.fromkeys(slot.words.first_words()):
-                    self._slot_index.setdefault(key, list).append(number)
-            required.add(number)
-        self._requirement_sets.append(frozenset(required))
-        self._requirements.append(tuple(required))
+                    self._slot_index.put(key, self._slot_index.setdefault(key, default=0) | (1 << number))
+            required |= 1 << number
+        self._requirements.append(required)
         self._reach.append(template.max_tokens())
 
-    def _slot_positions(self, tokens: list[Token]) -> dict[int, list[int]]:
-        """For each required word set, the ascending token positions where one of its words may start."""
-        positions: dict[int, list[int]] = defaultdict(list)
+    def _slot_masks(self, tokens: list[Token]) -> list[int]:
+        """For each token, the bits of the required word sets that one of its spellings may start."""
         cache = self._slot_cache
-        for position, token in enumerate(tokens):
-            slots = cache.get(token.forms)
-            if slots is None:
-                found: set[int] = set()
+        masks = []
+        for token in tokens:
+            mask = cache.get(token.forms)
+            if mask is None:
+                mask = 0
                 for form in token.forms:
-                    for bucket in self._slot_index.lookup(form, self.settings.safe_words):
-                        found.update(bucket)
-                slots = tuple(found)
+                    for bits in self._slot_index.lookup(form, self.settings.safe_words):
+                        mask |= bits
                 if len(cache) > 500_000:
                     cache.clear()
-                cache[token.forms] = slots
-            for slot in slots:
-                positions[slot].append(position)
-        return positions
-
-    def _within_reach(self, entry: int, position: int, positions: dict[int, list[int]]) -> bool:
-        """True when every required word set of the entry starts somewhere a match from `position` could reach."""
-        limit = position + self._reach[entry]
-        for slot in self._requirements[entry]:
-            starts = positions.get(slot)
-            if not starts:
-                return False
-            index = bisect_left(starts, position)
-            if index == len(starts) or starts[index] >= limit:
-                return False
-        return True
+                cache[token.forms] = mask
+            masks.append(mask)
+        return masks
 
     def _candidates(self, forms: tuple[str, ...]) -> tuple[int, ...]:
         """Entries whose first word matches any of a token's spellings (memoised per spelling set)."""
@@ -204,13 +211,15 @@ class Ruleset:
         self, tokens: list[Token], found: dict[int, list[Span]], exceptions: dict[int, list[Span]], allowed: list[Span]
     ) -> None:
         safe = self.settings.safe_words
-        positions = self._slot_positions(tokens)
-        present = positions.keys()
-        requirement_sets = self._requirement_sets
+        windows = _WindowOr(self._slot_masks(tokens))
+        present = windows.whole
+        requirements, reach = self._requirements, self._reach
         for position, token in enumerate(tokens):
             for entry in self._candidates(token.forms):
-                # The set test is one C call and rejects most entries; the reach test needs Python.
-                if not present >= requirement_sets[entry] or not self._within_reach(entry, position, positions):
+                required = requirements[entry]
+                if required and (
+                    present & required != required or windows.between(position, position + reach[entry]) & required != required
+                ):
                     continue
                 rule_index, template, kind = self._entries[entry]
                 end = template.match(tokens, position, safe)

@@ -22,19 +22,29 @@ class StemIndex(Generic[V]):
         self.suffixes: dict[str, V] = {}
         self.suffix_lengths: tuple[int, ...] = ()
 
+    def _table(self, key: str) -> tuple[dict[str, V], str]:
+        """The table a key ("stem*", "*ending" or a word) lives in, and its stem; registers the stem's length."""
+        if key.endswith("*") and len(key) > 1:
+            stem = key[:-1]
+            self.prefix_lengths = tuple(sorted({*self.prefix_lengths, len(stem)}))
+            return self.prefixes, stem
+        if key.startswith("*") and len(key) > 1:
+            stem = key[1:]
+            self.suffix_lengths = tuple(sorted({*self.suffix_lengths, len(stem)}))
+            return self.suffixes, stem
+        return self.exact, key
+
     def setdefault(self, key: str, factory: type[V] | None = None, default: V | None = None) -> V:
         """Return the value stored under key ("stem*", "*ending" or a word), creating it if missing."""
-        if key.endswith("*") and len(key) > 1:
-            table, stem = self.prefixes, key[:-1]
-            self.prefix_lengths = tuple(sorted({*self.prefix_lengths, len(stem)}))
-        elif key.startswith("*") and len(key) > 1:
-            table, stem = self.suffixes, key[1:]
-            self.suffix_lengths = tuple(sorted({*self.suffix_lengths, len(stem)}))
-        else:
-            table, stem = self.exact, key
+        table, stem = self._table(key)
         if stem not in table:
             table[stem] = factory() if factory is not None else default  # type: ignore[assignment]
         return table[stem]
+
+    def put(self, key: str, value: V) -> None:
+        """Store value under key, replacing any value there."""
+        table, stem = self._table(key)
+        table[stem] = value
 
     def keys(self) -> Iterable[str]:
         """Every key in its written form (stems with their asterisk)."""
