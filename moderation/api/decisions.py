@@ -109,11 +109,9 @@ def _iso(moment: datetime | None) -> str | None:
     return moment.isoformat() if moment is not None else None
 
 
-def export_row(record: dict[str, Any], include_pii: bool) -> dict[str, Any]:
-    """The flat export form of a logged decision (CSV columns); e-mail and IP only when asked for."""
-    author = record.get("author") or {}
-    article = record.get("article") or {}
-    row = {
+def _outcome(record: dict[str, Any]) -> dict[str, Any]:
+    """The fields both export forms open with: the decision, its status and its review state."""
+    return {
         "id": record["id"],
         "created_at": _iso(record["created_at"]),
         "decision": record["decision"],
@@ -122,6 +120,15 @@ def export_row(record: dict[str, Any], include_pii: bool) -> dict[str, Any]:
         "review_count": record["review_count"],
         "reviewed_at": _iso(record.get("reviewed_at")),
         "reviewed_by": record.get("reviewed_by"),
+    }
+
+
+def export_row(record: dict[str, Any], include_pii: bool) -> dict[str, Any]:
+    """The flat export form of a logged decision (CSV columns); e-mail and IP only when asked for."""
+    author = record.get("author") or {}
+    article = record.get("article") or {}
+    row = {
+        **_outcome(record),
         "categories": ";".join(record["categories"]),
         "rules": ";".join(reason["rule"] for reason in record["reasons"]),
         "site": record.get("site"),
@@ -149,14 +156,7 @@ def export_json(record: dict[str, Any], include_pii: bool) -> dict[str, Any]:
         author.pop("email", None)
         author.pop("ip", None)
     return {
-        "id": record["id"],
-        "created_at": _iso(record["created_at"]),
-        "decision": record["decision"],
-        "status": record["status"],
-        "review_status": record["review_status"],
-        "review_count": record["review_count"],
-        "reviewed_at": _iso(record.get("reviewed_at")),
-        "reviewed_by": record.get("reviewed_by"),
+        **_outcome(record),
         "categories": record["categories"],
         "reasons": record["reasons"],
         "ruleset": record["ruleset"],
