@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
 
 import click
 from flask import Flask, current_app
@@ -12,7 +11,6 @@ from flask.cli import FlaskGroup
 
 from .auth import ROLES, KeyConfigError, create_key, load_keys
 from .config import DEFAULT_RULES_DIR
-from .engine import RuleSetError, load_ruleset
 
 
 def _cli_app() -> Flask:
@@ -74,14 +72,10 @@ def rules() -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 def rules_check(directory: Path | None, as_json: bool) -> None:
     """Validate a rule directory (default: the configured one) and run every rule's examples."""
-    directory = directory or Path(current_app.config.get("RULES_DIR", DEFAULT_RULES_DIR))
-    result: dict[str, Any]
-    try:
-        ruleset = load_ruleset(directory)
-    except RuleSetError as error:
-        from .rules_cli import report_load_errors  # every error with a hint of what to do; exits 1
+    from .rules_cli import load_or_exit  # every error with a hint of what to do; exits 1
 
-        report_load_errors(directory, error, as_json)
+    directory = directory or Path(current_app.config.get("RULES_DIR", DEFAULT_RULES_DIR))
+    ruleset = load_or_exit(directory, as_json)
     result = {"ok": True, "directory": str(directory), "version": ruleset.version, "rules": len(ruleset.rules)}
     if as_json:
         click.echo(json.dumps(result, indent=2))
