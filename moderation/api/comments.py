@@ -7,7 +7,6 @@ from typing import Any
 from flask.views import MethodView
 
 from ..auth import require_role
-from ..engine import Decision
 from ..rulebook import get_rulebook
 from ..storage import log_decisions
 from . import BEARER, Blueprint
@@ -16,9 +15,8 @@ from .schemas import BatchResultSchema, BatchSchema, CommentSchema, DecisionSche
 blp = Blueprint("comments", __name__, url_prefix="/v1/comments", description="Submit comments for a decision.")
 
 
-def _record(comment: dict[str, Any], decision: Decision, source: str) -> dict[str, Any]:
-    """The log row for one decision; the text is stored exactly as submitted."""
-    body = decision.to_dict()
+def _record(comment: dict[str, Any], body: dict[str, Any], source: str) -> dict[str, Any]:
+    """The log row for one decision (`body` is Decision.to_dict()); the text is stored exactly as submitted."""
     return {
         "source": source,
         "site": comment.get("site"),
@@ -37,9 +35,10 @@ def _record(comment: dict[str, Any], decision: Decision, source: str) -> dict[st
 def decide(comments: list[dict[str, Any]], source: str) -> list[dict[str, Any]]:
     """Evaluate comments with one ruleset snapshot, log them in one transaction, return the responses."""
     ruleset = get_rulebook().current
-    decisions = [ruleset.evaluate(comment["text"]) for comment in comments]
-    ids = log_decisions([_record(c, d, source) for c, d in zip(comments, decisions, strict=True)])
-    return [{**decision.to_dict(), "decision_id": decision_id} for decision, decision_id in zip(decisions, ids, strict=True)]
+    # Each decision is turned into its JSON form once: the log row and the response share it.
+    bodies = [ruleset.evaluate(comment["text"]).to_dict() for comment in comments]
+    ids = log_decisions([_record(c, body, source) for c, body in zip(comments, bodies, strict=True)])
+    return [{**body, "decision_id": decision_id} for body, decision_id in zip(bodies, ids, strict=True)]
 
 
 @blp.route("")

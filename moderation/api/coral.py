@@ -102,6 +102,6 @@ class CoralModeration(MethodView):
         # Evaluated on what readers see, logged as received: comments.decide evaluates the very text it logs, so the
         # two steps are done here, with the matches moved back onto the body so that text[start:end] holds in the log.
         decision = text.remap(get_rulebook().current.evaluate(text.text))
-        log_decisions([_record(_log_fields(request_body, source), decision, "coral")])
+        log_decisions([_record(_log_fields(request_body, source), decision.to_dict(), "coral")])
         result = coral.answer(decision, request_body["action"], current_app.config["CORAL_APPROVE"])
         return Response(status=204) if result is None else result
