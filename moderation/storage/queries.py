@@ -253,7 +253,7 @@ class DecisionPage:
 
 
 def _record(row: Any) -> dict[str, Any]:
-    """A decisions row as a plain dict with UTC times."""
+    """A decisions or decision_reviews row as a plain dict with UTC times."""
     record = dict(row._mapping)
     for key in ("created_at", "reviewed_at"):
         if record.get(key) is not None:
@@ -303,14 +303,8 @@ def get_decision(decision_id: str, *, engine: Engine | None = None) -> dict[str,
             select(decision_reviews).where(decision_reviews.c.decision_id == decision_id).order_by(decision_reviews.c.id)
         )
         record = _record(row)
-        record["reviews"] = [_review(review) for review in reviews]
+        record["reviews"] = [_record(review) for review in reviews]
     return record
-
-
-def _review(row: Any) -> dict[str, Any]:
-    review = dict(row._mapping)
-    review["created_at"] = as_utc(review["created_at"])
-    return review
 
 
 # --- reviews --------------------------------------------------------------------------------------------
