@@ -56,9 +56,13 @@ def parse_secrets(value: str) -> list[str]:
     return [secret.strip() for secret in value.split(",") if secret.strip()]
 
 
+def _digest(body: bytes, secret: str) -> str:
+    return hmac.new(secret.encode("utf-8"), body, hashlib.sha256).hexdigest()
+
+
 def sign(body: bytes, secret: str) -> str:
     """The header entry Coral sends for this body and secret: sha256=<hex HMAC-SHA256>."""
-    return "sha256=" + hmac.new(secret.encode("utf-8"), body, hashlib.sha256).hexdigest()
+    return "sha256=" + _digest(body, secret)
 
 
 def signature_is_valid(header: str | None, body: bytes, secrets: list[str]) -> bool:
@@ -70,7 +74,7 @@ def signature_is_valid(header: str | None, body: bytes, secrets: list[str]) -> b
         found = _SIGNATURE.fullmatch(entry.strip())
         if found:
             presented.append(found.group(1).lower())
-    expected = [hmac.new(secret.encode("utf-8"), body, hashlib.sha256).hexdigest() for secret in secrets]
+    expected = [_digest(body, secret) for secret in secrets]
     # Every pair is compared so that the time taken does not depend on which entry or secret matched.
     valid = False
     for candidate in presented:
