@@ -232,6 +232,16 @@ def _outcome_dict(outcome: Outcome) -> dict[str, Any]:
     }
 
 
+def load_or_fail(directory: Path) -> Ruleset:
+    """Load a rule directory for a command; on errors print each on stderr and fail with their count."""
+    try:
+        return load_ruleset(directory)
+    except RuleSetError as error:
+        for problem in error.errors:
+            click.echo(str(problem), err=True)
+        raise click.ClickException(f"{len(error.errors)} error(s) in {directory}") from None
+
+
 class EvalFileError(click.ClickException):
     """An evaluation CSV that cannot be read."""
 
@@ -343,12 +353,7 @@ def format_report(report: Report, errors: int = 0) -> str:
 @click.option("--quiet", is_flag=True, help="No progress output.")
 def eval_command(csv_file: Path, rules_dir: Path, as_json: bool, errors: int, quiet: bool) -> None:
     """Run a labelled CSV (text, expected[, categories, source, note]) through the rules and print accuracy figures."""
-    try:
-        ruleset = load_ruleset(rules_dir)
-    except RuleSetError as error:
-        for problem in error.errors:
-            click.echo(str(problem), err=True)
-        raise click.ClickException(f"{len(error.errors)} error(s) in {rules_dir}") from None
+    ruleset = load_or_fail(rules_dir)
     rows = read_rows(csv_file)
     if quiet or as_json or not sys.stderr.isatty():
         report = evaluate(ruleset, rows, str(csv_file))

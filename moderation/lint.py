@@ -13,9 +13,10 @@ import click
 import yaml
 
 from .config import DEFAULT_RULES_DIR
-from .engine import Ruleset, RuleSetError, fold, load_ruleset
+from .engine import Ruleset, fold
 from .engine.loader import LEXICON_DIR, better_profanity_words
 from .engine.templates import TemplateError, expand_phrase
+from .evaluation import load_or_fail
 
 DEFAULT_WORD_COUNT = 50_000
 # Keys of rule and lexicon files whose entries name words on purpose.
@@ -145,12 +146,7 @@ def find_collisions(ruleset: Ruleset, words: Iterable[str], named: NamedWords) -
 def lint_command(directory: Path | None, word_count: int, as_json: bool) -> None:
     """Run every rule against the most frequent English words and list the ordinary words it would reject."""
     directory = directory or DEFAULT_RULES_DIR
-    try:
-        ruleset = load_ruleset(directory)
-    except RuleSetError as error:
-        for problem in error.errors:
-            click.echo(str(problem), err=True)
-        raise click.ClickException(f"{len(error.errors)} error(s) in {directory}") from None
+    ruleset = load_or_fail(directory)
     words = ordinary_words(word_count)
     collisions = find_collisions(ruleset, words, named_words(directory))
     if as_json:
