@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, NoReturn
 
-from flask import Blueprint, Response, current_app, render_template, request
+from flask import Blueprint, Response, current_app, g, render_template, request
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from werkzeug.exceptions import HTTPException, InternalServerError, NotFound
 
@@ -29,8 +29,11 @@ def check_csrf() -> None:
 
 @bp.context_processor
 def signed_in_moderator() -> dict[str, Any]:
-    """Templates show who is signed in (read from the session, so error pages know it too)."""
-    return {"moderator": current_moderator()}
+    """Templates show who is signed in (read from the session, so error pages know it too).
+
+    A page behind moderator_required has already checked the session and set g.moderator: it is not checked twice.
+    """
+    return {"moderator": g.get("moderator") or current_moderator()}
 
 
 @bp.after_request
