@@ -29,6 +29,7 @@ from .session import moderator_required
 
 MAX_NOTE_LENGTH = 2000
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_GONE = "There is no decision with this id; it may have been deleted by the retention policy."
 _VERDICT_WORDS = {
     "uphold": "Upheld: the comment stays rejected.",
     "overturn": "Overturned: the comment is now approved.",
@@ -66,7 +67,7 @@ def web_link(url: str | None) -> str | None:
 def _load(decision_id: str) -> dict[str, Any]:
     record = get_decision(decision_id)
     if record is None:
-        abort(404, "There is no decision with this id; it may have been deleted by the retention policy.")
+        abort(404, _GONE)
     return record
 
 
@@ -106,7 +107,7 @@ def review(decision_id: str) -> Response:
     try:
         review_decision(decision_id, verdict, note=note or None, reviewer=g.moderator.name, reviewer_role=g.moderator.role)
     except UnknownDecisionError:
-        abort(404, "There is no decision with this id; it may have been deleted by the retention policy.")
+        abort(404, _GONE)
     flash(_VERDICT_WORDS[verdict])
     queue: dict[str, Any] = read_log_query(request.args).args()
     return redirect(url_for("review.decision", decision_id=decision_id, **queue))
