@@ -74,6 +74,7 @@ def reject_log() -> str:
         query.problems.append("That page link is not valid any more; showing the newest rejects.")
         cursor = None
         page = list_decisions(query.filters, limit=PAGE_SIZE)
+    today = datetime.now(UTC).date()
     return render_template(
         "review/log.html",
         query=query,
@@ -84,6 +85,6 @@ def reject_log() -> str:
         categories=CATEGORIES,
         review_choices=REVIEW_CHOICES,
         rule_ids=_rule_ids(),
-        today=datetime.now(UTC).date().isoformat(),
-        yesterday=(datetime.now(UTC).date() - timedelta(days=1)).isoformat(),
+        today=today.isoformat(),
+        yesterday=(today - timedelta(days=1)).isoformat(),
     )
