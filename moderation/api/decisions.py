@@ -15,6 +15,7 @@ from marshmallow import RAISE
 
 from ..auth import require_role
 from ..storage import DecisionFilter, UnknownDecisionError, get_decision, iter_decisions, list_decisions, review_decision
+from ..storage.times import iso_or_none
 from . import BEARER, Blueprint
 from .log_schemas import (
     DecisionDetailSchema,
@@ -105,20 +106,16 @@ class DecisionReview(MethodView):
             abort(404, _NOT_FOUND)
 
 
-def _iso(moment: datetime | None) -> str | None:
-    return moment.isoformat() if moment is not None else None
-
-
 def _outcome(record: dict[str, Any]) -> dict[str, Any]:
     """The fields both export forms open with: the decision, its status and its review state."""
     return {
         "id": record["id"],
-        "created_at": _iso(record["created_at"]),
+        "created_at": iso_or_none(record["created_at"]),
         "decision": record["decision"],
         "status": record["status"],
         "review_status": record["review_status"],
         "review_count": record["review_count"],
-        "reviewed_at": _iso(record.get("reviewed_at")),
+        "reviewed_at": iso_or_none(record.get("reviewed_at")),
         "reviewed_by": record.get("reviewed_by"),
     }
 

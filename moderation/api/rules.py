@@ -15,6 +15,7 @@ from flask_smorest import abort
 from ..auth import require_role
 from ..engine import Ruleset, RuleSetError, load_ruleset
 from ..rulebook import RuleBook, explain, get_rulebook, rule_files
+from ..storage.times import iso_or_none
 from . import BEARER, Blueprint
 from .rules_schemas import ExplanationSchema, ReloadRequestSchema, ReloadSchema, RulesetSchema, RuleTestSchema
 
@@ -26,7 +27,7 @@ def _ruleset_body(rulebook: RuleBook) -> dict[str, Any]:
     return {
         "version": ruleset.version,
         "directory": rulebook.directory,
-        "loaded_at": rulebook.loaded_at.isoformat() if rulebook.loaded_at else None,
+        "loaded_at": iso_or_none(rulebook.loaded_at),
         "files": list(ruleset.files),
         "thresholds": {category: ruleset.settings.threshold(category) for category in sorted({r.category for r in ruleset.rules})},
         "rules": [
@@ -48,7 +49,7 @@ def _ruleset_body(rulebook: RuleBook) -> dict[str, Any]:
             "pid": os.getpid(),
             "interval": rulebook.interval,
             "watching": rulebook.watcher is not None and rulebook.watcher.is_alive(),
-            "checked_at": rulebook.checked_at.isoformat() if rulebook.checked_at else None,
+            "checked_at": iso_or_none(rulebook.checked_at),
         },
     }
 

@@ -22,6 +22,11 @@ def parse_age(value: str) -> timedelta:
     return age
 
 
+def iso_or_none(moment: datetime | None) -> str | None:
+    """ISO 8601 text of a time, or None when there is no time (JSON forms of optional times)."""
+    return moment.isoformat() if moment is not None else None
+
+
 def as_utc(moment: datetime) -> datetime:
     """The same instant in UTC; a naive time is taken to be UTC already (SQLite returns those)."""
     if moment.tzinfo is None:
