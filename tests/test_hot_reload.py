@@ -60,6 +60,17 @@ rules:
       approve: ["Scunthorpe United won"]
 """
 
+# A rule to append to THREATS: on trial, recorded but never deciding.
+SHADOW_RULE = """\
+  - id: fruit
+    message: Fruit talk (trial run)
+    mode: shadow
+    words: [pineapple]
+    examples:
+      reject: ["pineapple on pizza"]
+"""
+
+
 # The same file with a typo on line 4 ("mesage"): loading must refuse it and say where.
 PROFANITY_TYPO = PROFANITY.replace("    message: Profanity", "    mesage: Profanity")
 

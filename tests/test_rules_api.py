@@ -9,16 +9,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import text
-from test_hot_reload import PROFANITY, PROFANITY_TYPO, THREATS, bearer, write_rules
-
-SHADOW_RULE = """\
-  - id: fruit
-    message: Fruit talk (trial run)
-    mode: shadow
-    words: [pineapple]
-    examples:
-      reject: ["pineapple on pizza"]
-"""
+from test_hot_reload import PROFANITY, PROFANITY_TYPO, SHADOW_RULE, THREATS, bearer, write_rules
 
 
 @pytest.fixture

@@ -13,20 +13,11 @@ import pytest
 from click.testing import CliRunner
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
-from test_hot_reload import PROFANITY, PROFANITY_TYPO, THREATS, bearer, write_rules
+from test_hot_reload import PROFANITY, PROFANITY_TYPO, SHADOW_RULE, THREATS, bearer, write_rules
 
 from moderation.cli import main
 from moderation.engine import RuleError, load_ruleset
 from moderation.rules_cli import hint, replay
-
-SHADOW_RULE = """\
-  - id: fruit
-    message: Fruit talk (trial run)
-    mode: shadow
-    words: [pineapple]
-    examples:
-      reject: ["pineapple on pizza"]
-"""
 
 
 @pytest.fixture
