@@ -21,8 +21,10 @@ LEET: dict[str, tuple[str, ...]] = {
     "3": ("e",),
     "$": ("s",),
     "5": ("s",),
+    "6": ("g", "b"),
     "7": ("t",),
     "+": ("t",),
+    "9": ("g",),
     "*": ("a", "e", "i", "o", "u"),
 }
 _ORDINAL = re.compile(r"\d+(?:st|nd|rd|th|s|am|pm|k|m|x|p|g|mm|cm|km|kg|lbs?)", re.ASCII)
