@@ -16,6 +16,7 @@ from .config import DEFAULT_RULES_DIR
 from .engine import Ruleset, fold
 from .engine.loader import LEXICON_DIR, better_profanity_words
 from .engine.templates import TemplateError, expand_phrase
+from .engine.wordlist import ordinary_words
 from .evaluation import load_or_fail
 
 DEFAULT_WORD_COUNT = 50_000
@@ -34,14 +35,6 @@ class Collision:
     def to_dict(self) -> dict[str, Any]:
         """JSON form."""
         return {"word": self.word, "rank": self.rank, "rules": list(self.rules)}
-
-
-def ordinary_words(count: int) -> list[str]:
-    """The words among the `count` most frequent English tokens (wordfreq), most frequent first."""
-    from wordfreq import top_n_list
-
-    # Only words: the list also holds numbers and domain names ("www.youtube.com").
-    return [word for word in top_n_list("en", count) if word.replace("'", "").isalpha()]
 
 
 def _strings(node: Any) -> Iterator[str]:

@@ -61,6 +61,10 @@ def test_every_rule_has_examples_of_both_kinds(ruleset: Ruleset) -> None:
         "Happy birthday to your mom!",
         "I felt like such a fool",
         'Writing "you are all idiots" shows what a horrible person he is',
+        "Anyone telling refugees to go fuck themselves should be ashamed of it",
+        "The article is garbage and the editor should retract it",
+        "Voters who re-elected him expected better",
+        "You're probably not crazy about this idea",
     ],
 )
 def test_approved(ruleset: Ruleset, text: str) -> None:
@@ -95,6 +99,13 @@ def test_approved(ruleset: Ruleset, text: str) -> None:
         ("they should test new vaccines on immigrants first", "abuse"),
         ("these refugeesdisgust me", "abuse"),
         ("I am going to shoot the next i m m i g r a n t I see", "threat"),
+        ("so basically you are an id iot", "personal_attack"),
+        ("You're a dim-wit", "personal_attack"),
+        ("you keep proving how ignorant you are", "personal_attack"),
+        ("Perkins is a knucklehead", "personal_attack"),
+        ("got a source for that idiotic comment?", "personal_attack"),
+        ("yep, you're a nobody", "personal_attack"),
+        ("typical REIDtard logic", "personal_attack"),
     ],
 )
 def test_rejected(ruleset: Ruleset, text: str, category: str) -> None:

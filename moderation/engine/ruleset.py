@@ -13,8 +13,9 @@ from .detectors import DETECTORS, Span
 from .model import CATEGORIES, Assessment, Decision, Match, Reason, Rule, Settings
 from .normalize import FoldedText, fold
 from .templates import Template
-from .tokens import Token, joined_forms, letter_runs, spaced_out_words, tokenize
+from .tokens import MAX_FRAGMENT, ONE_LETTER_WORDS, Token, joined_forms, letter_runs, spaced_out_words, split_words, tokenize
 from .trie import StemIndex
+from .wordlist import is_ordinary_word
 
 # Entry kinds in the anchor index.
 _HIT, _EXCEPTION, _ALLOW = 0, 1, 2
@@ -24,8 +25,6 @@ _HIT, _EXCEPTION, _ALLOW = 0, 1, 2
 _QUOTED = re.compile(r'"[^"\s](?:[^"\n]{0,148}[^"\s])?"|\u201c[^\u201d\n]{1,150}\u201d')
 # A quote only reports speech when the comment says something outside it.
 _MIN_WORDS_OUTSIDE_QUOTES = 3
-# One-letter words that may start or end a run of spaced-out letters ("a f a g g o t").
-_ONE_LETTER_WORDS = ("a", "i")
 
 
 def _overlaps(span: Span, others: Iterable[Span]) -> bool:
@@ -79,8 +78,8 @@ def _merged_token_lists(tokens: list[Token], runs: list[list[Token]]) -> list[li
             if run is None:
                 continue
             inside = list(run)
-            head = [inside.pop(0)] if trim_head and inside[0].forms[0] in _ONE_LETTER_WORDS else []
-            tail = [inside.pop()] if trim_tail and len(inside) > 1 and inside[-1].forms[0] in _ONE_LETTER_WORDS else []
+            head = [inside.pop(0)] if trim_head and inside[0].forms[0] in ONE_LETTER_WORDS else []
+            tail = [inside.pop()] if trim_tail and len(inside) > 1 and inside[-1].forms[0] in ONE_LETTER_WORDS else []
             forms = joined_forms(inside) if not (head or tail) else ("".join(other.forms[0] for other in inside),)
             merged.extend([*head, Token(inside[0].start, inside[-1].end, forms), *tail])
         key = tuple((token.start, token.end) for token in merged)
@@ -245,6 +244,29 @@ class Ruleset:
         for merged in _merged_token_lists(tokens, runs):
             self._template_spans(merged, found, exceptions, allowed)
 
+    def _split_spans(
+        self, text: str, tokens: list[Token], found: dict[int, list[Span]], exceptions: dict[int, list[Span]], allowed: list[Span]
+    ) -> None:
+        """Words written in two parts ("id iot", "sh yt", "dim-wit") that a rule's word list names."""
+        safe = self.settings.safe_words
+        for split in split_words(text, tokens):
+            first, second = split.first, split.second
+            if max(first.end - first.start, second.end - second.start) <= MAX_FRAGMENT:
+                entries: Iterable[int] = self._candidates(split.joined.forms)
+            else:
+                # A whole word and a fragment: only a word named in full, since a stem ("fck*") would also
+                # reach into the next word of ordinary text ("FC Katowice").
+                entries = [entry for form in split.joined.forms for entry in self._anchors.exact.get(form, ())]
+            if not entries:
+                continue  # nearly every pair: no word starts that way
+            # Two ordinary words side by side are what they say ("who re-elected", "a hole"), unless hyphenated.
+            if not split.hyphenated and is_ordinary_word(first.forms[0]) and is_ordinary_word(second.forms[0]):
+                continue
+            for entry in entries:
+                rule_index, template, kind = self._entries[entry]
+                if template.match((split.joined,), 0, safe) == 1:
+                    self._record(rule_index, kind, (split.joined.start, split.joined.end), found, exceptions, allowed)
+
     @staticmethod
     def _record(
         rule_index: int, kind: int, span: Span, found: dict[int, list[Span]], exceptions: dict[int, list[Span]], allowed: list[Span]
@@ -265,6 +287,7 @@ class Ruleset:
         allowed: list[Span] = []
         self._template_spans(tokens, found, exceptions, allowed)
         self._spaced_spans(text, tokens, found, exceptions, allowed)
+        self._split_spans(text, tokens, found, exceptions, allowed)
         matched_patterns = self._pattern_set.Match(text) if self._pattern_set is not None else None
         for number in sorted(matched_patterns or ()):
             rule_index, pattern, kind = self._patterns[number]

@@ -35,6 +35,12 @@ _MAX_VARIANTS = 8
 _CONTRACTIONS = ("'t", "'re", "'ve", "'ll", "'d", "'m", "'s")
 # The longest word that spaced-out letters are joined into ("f u c k" -> "fuck").
 MAX_JOINED_LETTERS = 24
+# The longest piece of a word split by one space that is read back as part of it ("id iot", "sh yt").
+MAX_FRAGMENT = 3
+# One-letter words: they may start or end a run of spaced-out letters ("a f a g g o t"), and stand alone before a space.
+ONE_LETTER_WORDS = ("a", "i")
+# What may separate the two halves of a split word: one space, or a hyphen ("dim-wit", "a-hole").
+_SPLIT_GAPS = (" ", "-")
 
 
 class Token(NamedTuple):
@@ -134,3 +140,29 @@ def spaced_out_words(text: str, tokens: list[Token], min_letters: int = 3) -> li
                 if last - first + 1 >= min_letters:
                     joined.append(Token(run[first].start, run[last].end, tuple(dict.fromkeys(readings))))
     return joined
+
+
+class SplitWord(NamedTuple):
+    """Two adjacent tokens read as one word, and whether a hyphen joined them."""
+
+    joined: Token
+    first: Token
+    second: Token
+    hyphenated: bool
+
+
+def split_words(text: str, tokens: list[Token]) -> list[SplitWord]:
+    """Adjacent tokens that may be one word written apart: joined by a hyphen, or by one space when one is a fragment."""
+    pairs: list[SplitWord] = []
+    for first, second in itertools.pairwise(tokens):
+        gap = text[first.end : second.start]
+        if gap not in _SPLIT_GAPS:
+            continue
+        hyphenated = gap == "-"
+        if not hyphenated and (
+            min(first.end - first.start, second.end - second.start) > MAX_FRAGMENT or first.forms[0] in ONE_LETTER_WORDS
+        ):
+            continue  # "a hoe" is two words
+        forms = tuple(dict.fromkeys(head + tail for head in first.forms for tail in second.forms))[:_MAX_VARIANTS]
+        pairs.append(SplitWord(Token(first.start, second.end, forms), first, second, hyphenated))
+    return pairs

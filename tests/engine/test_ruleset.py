@@ -198,6 +198,26 @@ def test_safe_words_protect_from_stems_not_whole_words(build: Build) -> None:
     assert safe.evaluate("shitty weather").rejected
 
 
+def attack_words(words: str, example: str) -> str:
+    return f"category: personal_attack\nrules:\n  - {{id: i, message: m, words: [{words}], examples: {{reject: [{example}]}}}}\n"
+
+
+def test_words_written_in_two_parts_are_found(build: Build) -> None:
+    ruleset = build({"attack.yml": attack_words("idiot, dimwit, ahole, 'fck*'", "idiot")})
+    for text, matched in (("you are an id iot", "id iot"), ("You're a dim-wit", "dim-wit"), ("what an A-HOLE", "A-HOLE"), ("fc k", "fc k")):
+        decision = ruleset.evaluate(text)
+        assert decision.rejected, text
+        assert [m.text for r in decision.reasons for m in r.matches] == [matched]
+        assert_offsets(text, decision)
+
+
+def test_split_words_leave_ordinary_text_alone(build: Build) -> None:
+    ruleset = build({"attack.yml": attack_words("whore, 'fck*', ahole", "whore")})
+    assert not ruleset.evaluate("the voters who re-elected him").rejected  # two common words side by side
+    assert not ruleset.evaluate("FC Katowice won again").rejected  # a stem does not reach into the next whole word
+    assert not ruleset.evaluate("A hoe is a garden tool").rejected
+
+
 def test_whole_words_do_not_match_inside_others(build: Build) -> None:
     ruleset = build({"profanity.yml": SWEARS}, check_examples=False)
     assert not ruleset.evaluate("darned socks").rejected

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from moderation.engine.tokens import MAX_JOINED_LETTERS, Token, letter_runs, spaced_out_words, spellings, tokenize
+from moderation.engine.tokens import MAX_JOINED_LETTERS, Token, letter_runs, spaced_out_words, spellings, split_words, tokenize
 
 
 @pytest.mark.parametrize(
@@ -24,6 +24,8 @@ from moderation.engine.tokens import MAX_JOINED_LETTERS, Token, letter_runs, spa
         ("fuuuck", "fuck"),
         ("gooood", "good"),
         ("john's", "john"),
+        ("ni66er", "nigger"),
+        ("ni99a", "nigga"),
     ],
 )
 def test_spellings_include_the_intended_word(raw: str, expected: str) -> None:
@@ -112,3 +114,30 @@ def test_letter_runs_split_on_words_and_gaps() -> None:
     text = "x f u c k you s h i t a b"
     runs = letter_runs(tokenize(text))
     assert [[text[t.start : t.end] for t in run] for run in runs] == [["x", "f", "u", "c", "k"], ["s", "h", "i", "t", "a", "b"]]
+
+
+def splits(text: str) -> list[tuple[str, str, bool]]:
+    return [(text[s.joined.start : s.joined.end], s.joined.forms[0], s.hyphenated) for s in split_words(text, tokenize(text))]
+
+
+def test_a_word_split_by_one_space_around_a_fragment_is_offered_joined() -> None:
+    assert ("id iot", "idiot", False) in splits("you id iot")
+    assert ("du mb", "dumb", False) in splits("so du mb")
+
+
+def test_hyphenated_words_are_offered_joined_whatever_their_length() -> None:
+    assert splits("a dim-wit") == [("dim-wit", "dimwit", True)]
+    assert ("a-hole", "ahole", True) in splits("an a-hole")
+
+
+def test_long_words_wide_gaps_and_lone_articles_are_not_joined() -> None:
+    assert splits("people should vote") == []  # no piece is a fragment
+    assert splits("id  iot") == []  # two spaces
+    assert splits("id. iot") == []  # a sentence break
+    assert splits("a hoe") == []  # the article "a" before a word
+
+
+def test_joined_spellings_combine_each_part_and_stay_bounded() -> None:
+    (split,) = split_words("5h 1t", tokenize("5h 1t"))
+    assert "shit" in split.joined.forms
+    assert len(split.joined.forms) <= 8
