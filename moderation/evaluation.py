@@ -5,11 +5,12 @@ from __future__ import annotations
 import csv
 import json
 import sys
+import unicodedata
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import click
 
@@ -20,6 +21,10 @@ from .engine import CATEGORIES, Ruleset, RuleSetError, load_ruleset
 MUST_APPROVE_PREFIXES = ("ident_", "counter_", "negate_neg", "slur_homonym", "target_obj")
 # HateCheck functionalities that spell hateful words in obfuscated ways.
 SPELLING_PREFIX = "spell_"
+# Shorter examples are ordinary phrases ("you are an idiot") that any large file contains by chance.
+REPEAT_MIN_SUBSTRING = 25
+# Repeated examples listed in the text report; --json lists them all.
+REPEAT_LINES = 20
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,6 +154,18 @@ class CategoryCounts:
         }
 
 
+class Repeat(NamedTuple):
+    """A rule example that repeats the text of an evaluation row."""
+
+    rule: str
+    example: str
+    row: str
+
+    def to_dict(self) -> dict[str, str]:
+        """JSON form."""
+        return {"rule": self.rule, "example": self.example, "row": self.row}
+
+
 @dataclass(slots=True)
 class Report:
     """Every figure of one evaluation run."""
@@ -163,6 +180,7 @@ class Report:
     spelling: Counts = field(default_factory=Counts)
     misses: list[Outcome] = field(default_factory=list)
     false_positives: list[Outcome] = field(default_factory=list)
+    repeats: list[Repeat] = field(default_factory=list)
 
     def add(self, outcome: Outcome) -> None:
         """Count one outcome in every table it belongs to."""
@@ -194,6 +212,7 @@ class Report:
             "by_source": {name: counts.to_dict() for name, counts in sorted(self.by_source.items())},
             "by_category": {name: self.by_category[name].to_dict() for name in _category_order(self.by_category)},
             "by_note": {name: counts.to_dict() for name, counts in sorted(self.by_note.items())},
+            "repeated_examples": [repeat.to_dict() for repeat in self.repeats],
         }
         if self.by_note:
             result["hatecheck_must_approve"] = self.must_approve.to_dict()
@@ -288,6 +307,46 @@ def evaluate(ruleset: Ruleset, rows: Iterable[Row], file: str = "", on_row: Call
     return report
 
 
+def normalise(text: str) -> str:
+    """Casefold, collapse whitespace and strip surrounding punctuation, for comparing examples with rows."""
+    folded = " ".join(text.casefold().split())
+    start, end = 0, len(folded)
+    while start < end and _is_edge(folded[start]):
+        start += 1
+    while end > start and _is_edge(folded[end - 1]):
+        end -= 1
+    return folded[start:end]
+
+
+def _is_edge(char: str) -> bool:
+    return char.isspace() or unicodedata.category(char).startswith("P")
+
+
+def find_repeats(ruleset: Ruleset, rows: Iterable[Row]) -> list[Repeat]:
+    """Rule examples equal to a row's text, or long enough and contained in it, after normalising both."""
+    texts = [(row.id or str(row.line), normalise(row.text)) for row in rows]
+    by_text: dict[str, list[str]] = defaultdict(list)
+    for row_id, text in texts:
+        by_text[text].append(row_id)
+    # Normalised texts hold no newline, so one `in` over the joined file cannot match across rows
+    # and the rows are only searched one by one for the rare example that is in the file at all.
+    # UTF-8 bytes, because one emoji makes a str four bytes a character and its search twice as slow;
+    # a substring of valid UTF-8 is a substring of the text.
+    joined = "\n".join(text for _, text in texts).encode()
+    repeats = []
+    for rule in ruleset.rules:
+        for example in dict.fromkeys((*rule.examples.reject, *rule.examples.approve)):
+            key = normalise(example)
+            if not key:
+                continue
+            if len(key) >= REPEAT_MIN_SUBSTRING and key.encode() in joined:
+                rows_hit = [row_id for row_id, text in texts if key in text]
+            else:
+                rows_hit = by_text.get(key, [])
+            repeats.extend(Repeat(rule.id, example, row_id) for row_id in rows_hit)
+    return repeats
+
+
 def _percent(value: float | None) -> str:
     return "    -" if value is None else f"{value * 100:5.1f}%"
 
@@ -335,7 +394,19 @@ def format_report(report: Report, errors: int = 0) -> str:
                 why = ",".join(outcome.rules) or "-"
                 text = " ".join(row.text.split())
                 lines.append(f"  [{row.id or row.line}] {tag} | {why} | {text[:300]}")
-    return "\n".join(lines)
+    return "\n".join(lines + _repeat_lines(report))
+
+
+def _repeat_lines(report: Report) -> list[str]:
+    # The count is printed even when it is 0, so admins can see the check ran.
+    lines = ["", f"Rule examples that repeat comments of {report.file}: {len(report.repeats)}"]
+    for repeat in report.repeats[:REPEAT_LINES]:
+        example = " ".join(repeat.example.split())
+        shown = example if len(example) <= 80 else example[:79] + "…"
+        lines.append(f'  {repeat.rule}  "{shown}"  ({repeat.row})')
+    if len(report.repeats) > REPEAT_LINES:
+        lines.append(f"  … and {len(report.repeats) - REPEAT_LINES} more (--json lists them all)")
+    return lines
 
 
 @click.command("eval")
@@ -351,7 +422,8 @@ def format_report(report: Report, errors: int = 0) -> str:
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 @click.option("--errors", "errors", type=click.IntRange(min=0), default=0, help="List up to N misses and N false positives.")
 @click.option("--quiet", is_flag=True, help="No progress output.")
-def eval_command(csv_file: Path, rules_dir: Path, as_json: bool, errors: int, quiet: bool) -> None:
+@click.option("--fail-on-repeats", is_flag=True, help="Exit with status 1 when a rule example repeats a comment of the CSV.")
+def eval_command(csv_file: Path, rules_dir: Path, as_json: bool, errors: int, quiet: bool, fail_on_repeats: bool) -> None:
     """Run a labelled CSV (text, expected[, categories, source, note]) through the rules and print accuracy figures."""
     ruleset = load_or_fail(rules_dir)
     rows = read_rows(csv_file)
@@ -360,7 +432,10 @@ def eval_command(csv_file: Path, rules_dir: Path, as_json: bool, errors: int, qu
     else:
         with click.progressbar(length=len(rows), label="evaluating", file=sys.stderr) as bar:
             report = evaluate(ruleset, rows, str(csv_file), on_row=lambda: bar.update(1))
+    report.repeats = find_repeats(ruleset, rows)
     if as_json:
         click.echo(json.dumps(report.to_dict(errors), indent=2))
     else:
         click.echo(format_report(report, errors))
+    if fail_on_repeats and report.repeats:
+        sys.exit(1)

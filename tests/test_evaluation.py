@@ -156,3 +156,75 @@ def test_registered_on_the_moderation_command() -> None:
 
     result = CliRunner().invoke(main, ["eval", "--help"])
     assert result.exit_code == 0 and "--errors" in result.output
+
+
+REPEAT_RULES = """
+category: profanity
+rules:
+  - id: swear
+    message: Swearing
+    words: [badword]
+    examples:
+      reject: ["  This is BADWORD! ", "you said badword in a very long sentence", "a badword"]
+      approve: ["a good word here"]
+"""
+
+# The first row equals an example but for case, spacing and punctuation; the second contains the long
+# example; the third contains "a badword", which is too short to count as a repeat inside a longer text.
+REPEAT_ROWS = [
+    ("dup", "this   is badword", "reject"),
+    ("long", "Well, YOU SAID   badword in a very long sentence, didn't you", "reject"),
+    ("short", "there was a badword somewhere", "reject"),
+    ("other", "a good day", "approve"),
+]
+
+
+@pytest.fixture
+def repeat_rules_dir(tmp_path: Path) -> Path:
+    directory = tmp_path / "repeat-rules"
+    directory.mkdir()
+    (directory / "profanity.yml").write_text(REPEAT_RULES, encoding="utf-8")
+    return directory
+
+
+@pytest.fixture
+def repeat_csv(tmp_path: Path) -> Path:
+    path = tmp_path / "repeat.csv"
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["id", "text", "expected"])
+        writer.writerows(REPEAT_ROWS)
+    return path
+
+
+def test_repeated_examples_are_listed(repeat_csv: Path, repeat_rules_dir: Path) -> None:
+    code, output = run(str(repeat_csv), "--rules", str(repeat_rules_dir))
+    assert code == 0, output
+    assert f"Rule examples that repeat comments of {repeat_csv}: 2" in output
+    assert 'profanity/swear  "This is BADWORD!"  (dup)' in output
+    assert 'profanity/swear  "you said badword in a very long sentence"  (long)' in output
+    assert "(short)" not in output
+
+
+def test_repeated_examples_in_json(repeat_csv: Path, repeat_rules_dir: Path) -> None:
+    code, output = run(str(repeat_csv), "--rules", str(repeat_rules_dir), "--json")
+    assert code == 0, output
+    assert json.loads(output)["repeated_examples"] == [
+        {"rule": "profanity/swear", "example": "  This is BADWORD! ", "row": "dup"},
+        {"rule": "profanity/swear", "example": "you said badword in a very long sentence", "row": "long"},
+    ]
+
+
+def test_no_repeats_still_prints_the_count(csv_file: Path, rules_dir: Path) -> None:
+    code, output = run(str(csv_file), "--rules", str(rules_dir), "--fail-on-repeats")
+    assert code == 0, output
+    assert output.rstrip().endswith(f"Rule examples that repeat comments of {csv_file}: 0")
+    code, output = run(str(csv_file), "--rules", str(rules_dir), "--json")
+    assert json.loads(output)["repeated_examples"] == []
+
+
+def test_fail_on_repeats_exits_1_only_with_repeats(repeat_csv: Path, repeat_rules_dir: Path) -> None:
+    code, output = run(str(repeat_csv), "--rules", str(repeat_rules_dir), "--fail-on-repeats")
+    assert code == 1 and "repeat comments" in output
+    code, output = run(str(repeat_csv), "--rules", str(repeat_rules_dir), "--json", "--fail-on-repeats")
+    assert code == 1 and len(json.loads(output)["repeated_examples"]) == 2
