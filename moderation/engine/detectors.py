@@ -47,9 +47,20 @@ def host_of(url: str) -> str:
 
 
 def is_allowed_host(host: str, allowed: frozenset[str]) -> bool:
-    """True when the host is an allowed domain or one of its subdomains."""
+    """True when the host is an allowed domain or one of its subdomains, or falls under an allowed wildcard.
+
+    Wildcards: "*.gov" allows every host under that suffix; "*.gov.*" every host under it in any
+    two-letter country domain ("stat.gov.mk", "www.instat.gov.al").
+    """
     parts = host.split(".")
-    return any(".".join(parts[i:]) in allowed for i in range(len(parts) - 1))
+    country = len(parts[-1]) == 2
+    for i in range(1, len(parts)):
+        suffix = ".".join(parts[i:])
+        if ".".join(parts[i - 1 :]) in allowed or "*." + suffix in allowed:
+            return True
+        if country and i < len(parts) - 1 and "*." + ".".join(parts[i:-1]) + ".*" in allowed:
+            return True
+    return False
 
 
 def find_links(text: str, allowed_domains: frozenset[str]) -> list[Span]:

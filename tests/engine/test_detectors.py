@@ -126,5 +126,18 @@ def test_allowed_host_includes_subdomains_but_not_bare_suffixes() -> None:
     assert not is_allowed_host("org", frozenset({"org"}))
 
 
+def test_wildcard_suffixes_allow_government_and_university_hosts() -> None:
+    allowed = frozenset({"*.gov", "*.gov.*", "*.ac.uk"})
+    assert is_allowed_host("www.census.gov", allowed)
+    assert is_allowed_host("stat.gov.mk", allowed)
+    assert is_allowed_host("www.instat.gov.al", allowed)
+    assert is_allowed_host("www.ox.ac.uk", allowed)
+    assert not is_allowed_host("gov", allowed)  # a wildcard needs a host under it
+    assert not is_allowed_host("gov.mk", allowed)
+    assert not is_allowed_host("gov.example.com", allowed)  # "gov" must sit right before the country code
+    assert not is_allowed_host("govshop.com", allowed)
+    assert not is_allowed_host("cheap.gov.shop", allowed)  # "shop" is no country code
+
+
 def test_detector_registry() -> None:
     assert set(DETECTORS) == {"link", "email", "phone", "handle", "money"}
