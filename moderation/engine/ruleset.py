@@ -249,7 +249,7 @@ class Ruleset:
     ) -> None:
         """Words written in two parts ("id iot", "sh yt", "dim-wit") that a rule's word list names."""
         safe = self.settings.safe_words
-        for split in split_words(text, tokens):
+        for split in split_words(text, tokens, is_ordinary_word):
             first, second = split.first, split.second
             if max(first.end - first.start, second.end - second.start) <= MAX_FRAGMENT:
                 entries: Iterable[int] = self._candidates(split.joined.forms)
@@ -259,9 +259,6 @@ class Ruleset:
                 entries = [entry for form in split.joined.forms for entry in self._anchors.exact.get(form, ())]
             if not entries:
                 continue  # nearly every pair: no word starts that way
-            # Two ordinary words side by side are what they say ("who re-elected", "a hole"), unless hyphenated.
-            if not split.hyphenated and is_ordinary_word(first.forms[0]) and is_ordinary_word(second.forms[0]):
-                continue
             for entry in entries:
                 rule_index, template, kind = self._entries[entry]
                 if template.match((split.joined,), 0, safe) == 1:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from collections.abc import Callable
 from functools import lru_cache
 from typing import NamedTuple
 
@@ -151,18 +152,33 @@ class SplitWord(NamedTuple):
     hyphenated: bool
 
 
-def split_words(text: str, tokens: list[Token]) -> list[SplitWord]:
-    """Adjacent tokens that may be one word written apart: joined by a hyphen, or by one space when one is a fragment."""
+def split_words(text: str, tokens: list[Token], is_word: Callable[[str], bool]) -> list[SplitWord]:
+    """Adjacent tokens that may be one word written apart: joined by a hyphen, or by one space when one is a fragment.
+
+    Words that `is_word` knows, side by side with a space, are what they say ("who re-elected", "pen is", "to wikipedia").
+    """
     pairs: list[SplitWord] = []
+    # Unpacked by position: this runs over every token of every comment.
     for first, second in itertools.pairwise(tokens):
-        gap = text[first.end : second.start]
-        if gap not in _SPLIT_GAPS:
+        first_start, first_end, first_forms = first
+        second_start, second_end, second_forms = second
+        if second_start - first_end != 1:
             continue
-        hyphenated = gap == "-"
-        if not hyphenated and (
-            min(first.end - first.start, second.end - second.start) > MAX_FRAGMENT or first.forms[0] in ONE_LETTER_WORDS
-        ):
-            continue  # "a hoe" is two words
-        forms = tuple(dict.fromkeys(head + tail for head in first.forms for tail in second.forms))[:_MAX_VARIANTS]
-        pairs.append(SplitWord(Token(first.start, second.end, forms), first, second, hyphenated))
+        gap = text[first_end]
+        if gap == " ":
+            head, tail = first_forms[0], second_forms[0]
+            head_short, tail_short = first_end - first_start <= MAX_FRAGMENT, second_end - second_start <= MAX_FRAGMENT
+            # Checked cheapest first: most neighbouring tokens are two long words.
+            if not (head_short or tail_short) or head in ONE_LETTER_WORDS:
+                continue  # "a hoe" is two words
+            # The short part must be a fragment, not a word ("to wikipedia"), unless both parts are short ("id iot").
+            if head_short and tail_short:
+                if is_word(head) and is_word(tail):
+                    continue
+            elif is_word(head if head_short else tail):
+                continue
+        elif gap != "-":
+            continue
+        forms = tuple(dict.fromkeys(h + t for h in first_forms for t in second_forms))[:_MAX_VARIANTS]
+        pairs.append(SplitWord(Token(first_start, second_end, forms), first, second, gap == "-"))
     return pairs

@@ -116,8 +116,11 @@ def test_letter_runs_split_on_words_and_gaps() -> None:
     assert [[text[t.start : t.end] for t in run] for run in runs] == [["x", "f", "u", "c", "k"], ["s", "h", "i", "t", "a", "b"]]
 
 
+COMMON = frozenset({"people", "should", "vote", "who", "re", "is", "pen"})
+
+
 def splits(text: str) -> list[tuple[str, str, bool]]:
-    return [(text[s.joined.start : s.joined.end], s.joined.forms[0], s.hyphenated) for s in split_words(text, tokenize(text))]
+    return [(text[s.joined.start : s.joined.end], s.joined.forms[0], s.hyphenated) for s in split_words(text, tokenize(text), COMMON.__contains__)]
 
 
 def test_a_word_split_by_one_space_around_a_fragment_is_offered_joined() -> None:
@@ -135,9 +138,11 @@ def test_long_words_wide_gaps_and_lone_articles_are_not_joined() -> None:
     assert splits("id  iot") == []  # two spaces
     assert splits("id. iot") == []  # a sentence break
     assert splits("a hoe") == []  # the article "a" before a word
+    assert splits("who re") == []  # two words the word list knows
+    assert splits("pen is") == []
 
 
 def test_joined_spellings_combine_each_part_and_stay_bounded() -> None:
-    (split,) = split_words("5h 1t", tokenize("5h 1t"))
+    (split,) = split_words("5h 1t", tokenize("5h 1t"), COMMON.__contains__)
     assert "shit" in split.joined.forms
     assert len(split.joined.forms) <= 8
