@@ -15,7 +15,7 @@ from .normalize import FoldedText, fold
 from .templates import Template
 from .tokens import MAX_FRAGMENT, ONE_LETTER_WORDS, Token, joined_forms, letter_runs, spaced_out_words, split_words, tokenize
 from .trie import StemIndex
-from .wordlist import is_ordinary_word
+from .wordlist import common_words
 
 # Entry kinds in the anchor index.
 _HIT, _EXCEPTION, _ALLOW = 0, 1, 2
@@ -249,7 +249,7 @@ class Ruleset:
     ) -> None:
         """Words written in two parts ("id iot", "sh yt", "dim-wit") that a rule's word list names."""
         safe = self.settings.safe_words
-        for split in split_words(text, tokens, is_ordinary_word):
+        for split in split_words(text, tokens, common_words()):
             first, second = split.first, split.second
             if max(first.end - first.start, second.end - second.start) <= MAX_FRAGMENT:
                 entries: Iterable[int] = self._candidates(split.joined.forms)

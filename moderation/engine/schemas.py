@@ -94,7 +94,8 @@ class SettingsSchema(Schema):
     )
     # A domain ("bbc.co.uk"), or a wildcard suffix ("*.gov", "*.gov.*" for any country's "gov.xx").
     allowed_domains = fields.List(
-        fields.String(validate=validate.Regexp(r"^(?:[a-z0-9-]+\.)+[a-z]{2,}$|^\*\.(?:[a-z0-9-]+\.)*[a-z0-9-]+(?:\.\*)?$")), load_default=list
+        fields.String(validate=validate.Regexp(r"^(?:[a-z0-9-]+\.)+[a-z]{2,}$|^\*\.(?:[a-z0-9-]+\.)*[a-z0-9-]+(?:\.\*)?$")),
+        load_default=list,
     )
     safe_words = fields.List(fields.String(), load_default=list)
     allow = _TEXTS

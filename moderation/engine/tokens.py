@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Callable
 from functools import lru_cache
 from typing import NamedTuple
 
@@ -152,33 +151,32 @@ class SplitWord(NamedTuple):
     hyphenated: bool
 
 
-def split_words(text: str, tokens: list[Token], is_word: Callable[[str], bool]) -> list[SplitWord]:
-    """Adjacent tokens that may be one word written apart: joined by a hyphen, or by one space when one is a fragment.
+def split_words(text: str, tokens: list[Token], words: frozenset[str]) -> list[SplitWord]:
+    """Adjacent tokens that may be one word written apart: joined by a hyphen, or by one space beside a fragment.
 
-    Words that `is_word` knows, side by side with a space, are what they say ("who re-elected", "pen is", "to wikipedia").
+    A fragment is a piece of at most MAX_FRAGMENT letters that is not one of `words` ("id iot", "sh yt");
+    two words side by side are what they say ("who re-elected", "pen is", "to wikipedia"), as is the
+    article "a" before a word ("a hoe").
     """
-    pairs: list[SplitWord] = []
-    # Unpacked by position: this runs over every token of every comment.
-    for first, second in itertools.pairwise(tokens):
-        first_start, first_end, first_forms = first
-        second_start, second_end, second_forms = second
-        if second_start - first_end != 1:
-            continue
-        gap = text[first_end]
-        if gap == " ":
-            head, tail = first_forms[0], second_forms[0]
-            head_short, tail_short = first_end - first_start <= MAX_FRAGMENT, second_end - second_start <= MAX_FRAGMENT
-            # Checked cheapest first: most neighbouring tokens are two long words.
-            if not (head_short or tail_short) or head in ONE_LETTER_WORDS:
-                continue  # "a hoe" is two words
-            # The short part must be a fragment, not a word ("to wikipedia"), unless both parts are short ("id iot").
-            if head_short and tail_short:
-                if is_word(head) and is_word(tail):
-                    continue
-            elif is_word(head if head_short else tail):
-                continue
-        elif gap != "-":
-            continue
-        forms = tuple(dict.fromkeys(h + t for h in first_forms for t in second_forms))[:_MAX_VARIANTS]
-        pairs.append(SplitWord(Token(first_start, second_end, forms), first, second, gap == "-"))
-    return pairs
+    # Fragments are rare in ordinary text: find them in one pass, then look only at their neighbours.
+    fragments = {index for index, (start, end, forms) in enumerate(tokens) if end - start <= MAX_FRAGMENT and forms[0] not in words}
+    pairs: dict[int, bool] = {}  # index of the first token of a pair -> joined by a hyphen
+    last = len(tokens) - 1
+    for index in fragments:
+        for first in (index - 1, index):
+            if (
+                0 <= first < last
+                and text[tokens[first].end : tokens[first + 1].start] == " "
+                and tokens[first].forms[0] not in ONE_LETTER_WORDS
+            ):
+                pairs[first] = False
+    if "-" in text:
+        for first in range(last):
+            if text[tokens[first].end : tokens[first + 1].start] == "-":
+                pairs[first] = True
+    joined: list[SplitWord] = []
+    for first_index in sorted(pairs):
+        first, second = tokens[first_index], tokens[first_index + 1]
+        forms = tuple(dict.fromkeys(head + tail for head in first.forms for tail in second.forms))[:_MAX_VARIANTS]
+        joined.append(SplitWord(Token(first.start, second.end, forms), first, second, pairs[first_index]))
+    return joined

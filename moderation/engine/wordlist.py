@@ -24,11 +24,7 @@ COMMON_SHORT_WORDS = 1_000
 
 
 @lru_cache(maxsize=1)
-def _common_words() -> frozenset[str]:
+def common_words() -> frozenset[str]:
+    """Common English words, as opposed to pieces of a longer word (the list loads once per process, on first use)."""
     words = ordinary_words(COMMON_WORDS)
     return frozenset(word for rank, word in enumerate(words) if len(word) > 2 or rank < COMMON_SHORT_WORDS)
-
-
-def is_ordinary_word(word: str) -> bool:
-    """True when a word is common English, not a piece of a longer word (the list loads once per process, on first use)."""
-    return word in _common_words()
