@@ -163,17 +163,17 @@ def split_words(text: str, tokens: list[Token], words: frozenset[str]) -> list[S
     pairs: dict[int, bool] = {}  # index of the first token of a pair -> joined by a hyphen
     last = len(tokens) - 1
     for index in fragments:
-        for first in (index - 1, index):
+        for left in (index - 1, index):
             if (
-                0 <= first < last
-                and text[tokens[first].end : tokens[first + 1].start] == " "
-                and tokens[first].forms[0] not in ONE_LETTER_WORDS
+                0 <= left < last
+                and text[tokens[left].end : tokens[left + 1].start] == " "
+                and tokens[left].forms[0] not in ONE_LETTER_WORDS
             ):
-                pairs[first] = False
+                pairs[left] = False
     if "-" in text:
-        for first in range(last):
-            if text[tokens[first].end : tokens[first + 1].start] == "-":
-                pairs[first] = True
+        for left in range(last):
+            if text[tokens[left].end : tokens[left + 1].start] == "-":
+                pairs[left] = True
     joined: list[SplitWord] = []
     for first_index in sorted(pairs):
         first, second = tokens[first_index], tokens[first_index + 1]
