@@ -126,6 +126,8 @@ class Ruleset:
         self._detector_rules: list[int] = []
         # Spelling -> anchored entries; spellings repeat across comments (Zipf), so most lookups hit this cache.
         self._candidate_cache: dict[tuple[str, ...], tuple[int, ...]] = {}
+        # Read split words against this list; loaded with the rules, so the first comment does not wait for it.
+        self._common_words = common_words()
         # Prefilter: an entry is only tried at a token when each of its other required word sets (slots)
         # has a word starting within the entry's reach. Anchors are often common words ("you", "they");
         # the rarer required slot (an insult, a violent verb) is absent from most windows. Slots are bits
@@ -249,7 +251,7 @@ class Ruleset:
     ) -> None:
         """Words written in two parts ("id iot", "sh yt", "dim-wit") that a rule's word list names."""
         safe = self.settings.safe_words
-        for split in split_words(text, tokens, common_words()):
+        for split in split_words(text, tokens, self._common_words):
             first, second = split.first, split.second
             if max(first.end - first.start, second.end - second.start) <= MAX_FRAGMENT:
                 entries: Iterable[int] = self._candidates(split.joined.forms)
