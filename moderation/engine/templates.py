@@ -174,29 +174,23 @@ class Template:
 
     def match(self, tokens: Sequence[Token], start: int, safe_words: frozenset[str]) -> int:
         """Return the end of the longest match starting at token `start`, or -1."""
-        best = -1
-        count = len(self.elements)
-        stack = [(0, start)]
-        seen: set[tuple[int, int]] = set()
-        while stack:
-            index, position = stack.pop()
-            if (index, position) in seen:
-                continue
-            seen.add((index, position))
-            if index == count:
-                if position > start:
-                    best = max(best, position)
-                continue
-            element = self.elements[index]
+        # The positions reachable after each part, part by part: templates are short and most
+        # attempts fail at their second part, so this stops early and allocates little.
+        positions = {start}
+        size = len(tokens)
+        for element in self.elements:
             if isinstance(element, Gap):
-                for skip in range(min(element.max_tokens, len(tokens) - position) + 1):
-                    stack.append((index + 1, position + skip))
+                positions = {position + skip for position in positions for skip in range(min(element.max_tokens, size - position) + 1)}
                 continue
-            if element.optional:
-                stack.append((index + 1, position))
-            for end in element.words.ends(tokens, position, safe_words):
-                stack.append((index + 1, end))
-        return best
+            words = element.words
+            ends: set[int] = set(positions) if element.optional else set()
+            for position in positions:
+                ends |= words.ends(tokens, position, safe_words)
+            if not ends:
+                return -1
+            positions = ends
+        best = max(positions)
+        return best if best > start else -1
 
 
 def compile_template(text: str, lexicons: LexiconTable, cache: dict[str, tuple[TokenTrie, bool]] | None = None) -> Template:

@@ -78,12 +78,18 @@ class StemIndex(Generic[V]):
 class TokenTrie:
     """A set of token sequences (words and multi-word phrases) matched token by token."""
 
-    __slots__ = ("_depth", "children", "terminal")
+    __slots__ = ("_depth", "_next", "_next_safe", "children", "terminal")
+
+    # Spellings remembered per node; a node seldom sees more (its set's words are few), and the cap bounds memory.
+    _MAX_REMEMBERED = 4096
 
     def __init__(self) -> None:
         self.children: StemIndex[TokenTrie] = StemIndex()
         self.terminal = False
         self._depth: int | None = None
+        # A token's spellings -> the children they lead to, for the safe words last used.
+        self._next: dict[tuple[str, ...], tuple[TokenTrie, ...]] = {}
+        self._next_safe: frozenset[str] | None = None
 
     def add(self, words: Sequence[str]) -> None:
         """Add one token sequence; each word may be a stem ("kill*") or an ending ("*shit")."""
@@ -106,22 +112,34 @@ class TokenTrie:
         """The keys that can start a sequence of this set."""
         return self.children.keys()
 
+    def _children_for(self, forms: tuple[str, ...], safe_words: frozenset[str]) -> tuple[TokenTrie, ...]:
+        """The distinct children that any of a token's spellings leads to (memoised: the same tokens recur)."""
+        if safe_words is not self._next_safe:
+            self._next, self._next_safe = {}, safe_words
+        children = self._next.get(forms)
+        if children is None:
+            found: dict[int, TokenTrie] = {}
+            for form in forms:
+                for child in self.children.lookup(form, safe_words):
+                    found.setdefault(id(child), child)
+            children = tuple(found.values())
+            if len(self._next) >= self._MAX_REMEMBERED:
+                self._next.clear()
+            self._next[forms] = children
+        return children
+
     def ends(self, tokens: Sequence[Token], start: int, safe_words: frozenset[str]) -> set[int]:
         """Token positions where a sequence of this set that starts at `start` can end."""
         found: set[int] = set()
         frontier = [(self, start)]
+        size = len(tokens)
         while frontier:
             node, position = frontier.pop()
-            if position >= len(tokens):
+            if position >= size:
                 continue
-            seen: set[int] = set()
-            for form in tokens[position].forms:
-                for child in node.children.lookup(form, safe_words):
-                    if id(child) in seen:
-                        continue
-                    seen.add(id(child))
-                    if child.terminal:
-                        found.add(position + 1)
-                    if child.children.exact or child.children.prefixes or child.children.suffixes:
-                        frontier.append((child, position + 1))
+            for child in node._children_for(tokens[position].forms, safe_words):
+                if child.terminal:
+                    found.add(position + 1)
+                if child.children.exact or child.children.prefixes or child.children.suffixes:
+                    frontier.append((child, position + 1))
         return found
