@@ -44,24 +44,33 @@ ROWS = [
 ]
 
 
-@pytest.fixture
-def rules_dir(tmp_path: Path) -> Path:
-    directory = tmp_path / "rules"
+def write_rules(directory: Path, files: dict[str, str]) -> Path:
     directory.mkdir()
-    for name, text in RULES.items():
+    for name, text in files.items():
         (directory / name).write_text(text, encoding="utf-8")
     return directory
 
 
-@pytest.fixture
-def csv_file(tmp_path: Path) -> Path:
-    path = tmp_path / "small.csv"
+def write_csv(path: Path, header: list[str], rows: list[list[str]]) -> Path:
     with path.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
-        writer.writerow(["id", "source", "text", "expected", "categories", "note"])
-        for index, (expected, categories, source, note, text) in enumerate(ROWS, start=1):
-            writer.writerow([f"row{index}", source, text, expected, categories, note])
+        writer.writerow(header)
+        writer.writerows(rows)
     return path
+
+
+@pytest.fixture
+def rules_dir(tmp_path: Path) -> Path:
+    return write_rules(tmp_path / "rules", RULES)
+
+
+@pytest.fixture
+def csv_file(tmp_path: Path) -> Path:
+    rows = [
+        [f"row{index}", source, text, expected, categories, note]
+        for index, (expected, categories, source, note, text) in enumerate(ROWS, start=1)
+    ]
+    return write_csv(tmp_path / "small.csv", ["id", "source", "text", "expected", "categories", "note"], rows)
 
 
 def run(*args: str) -> tuple[int, str]:
@@ -158,16 +167,10 @@ def test_registered_on_the_moderation_command() -> None:
     assert result.exit_code == 0 and "--errors" in result.output
 
 
-REPEAT_RULES = """
-category: profanity
-rules:
-  - id: swear
-    message: Swearing
-    words: [badword]
-    examples:
-      reject: ["  This is BADWORD! ", "you said badword in a very long sentence", "a badword"]
-      approve: ["a good word here"]
-"""
+# The same rule with examples that repeat rows of REPEAT_ROWS (two of them) and one too short to count.
+REPEAT_RULES = RULES["profanity.yml"].replace(
+    'reject: ["a badword here"]', 'reject: ["  This is BADWORD! ", "you said badword in a very long sentence", "a badword"]'
+)
 
 # The first row equals an example but for case, spacing and punctuation; the second contains the long
 # example; the third contains "a badword", which is too short to count as a repeat inside a longer text.
@@ -181,20 +184,12 @@ REPEAT_ROWS = [
 
 @pytest.fixture
 def repeat_rules_dir(tmp_path: Path) -> Path:
-    directory = tmp_path / "repeat-rules"
-    directory.mkdir()
-    (directory / "profanity.yml").write_text(REPEAT_RULES, encoding="utf-8")
-    return directory
+    return write_rules(tmp_path / "repeat-rules", {"profanity.yml": REPEAT_RULES})
 
 
 @pytest.fixture
 def repeat_csv(tmp_path: Path) -> Path:
-    path = tmp_path / "repeat.csv"
-    with path.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(["id", "text", "expected"])
-        writer.writerows(REPEAT_ROWS)
-    return path
+    return write_csv(tmp_path / "repeat.csv", ["id", "text", "expected"], [list(row) for row in REPEAT_ROWS])
 
 
 def test_repeated_examples_are_listed(repeat_csv: Path, repeat_rules_dir: Path) -> None:
