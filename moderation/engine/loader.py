@@ -19,6 +19,7 @@ from .ruleset import Ruleset
 from .schemas import LexiconSchema, RuleFileSchema, RuleSchema, SettingsSchema
 from .templates import Phrase, Slot, Template, TemplateError, compile_template, expand_phrase, inflect, typos
 from .trie import TokenTrie
+from .wordlist import ordinary_word_set
 from .yamlsource import LineDict, LineList, load_yaml
 
 SETTINGS_FILE = "settings.yml"
@@ -115,7 +116,9 @@ class _Lexicons(Mapping[str, tuple[Phrase, ...]]):
                 if "{" not in word:
                     own.extend(forms)
         if definition["typos"]:
-            misspelt = [(*phrase[:-1], typo) for phrase in own if phrase for typo in typos(phrase[-1])]
+            # A misspelling that is itself an English word says that word ("phone", not "phony").
+            words_in_use = ordinary_word_set()
+            misspelt = [(*phrase[:-1], typo) for phrase in own if phrase for typo in typos(phrase[-1]) if typo not in words_in_use]
             phrases.extend(phrase for phrase in misspelt if " ".join(phrase) not in excluded)
         return tuple(dict.fromkeys(phrases))
 

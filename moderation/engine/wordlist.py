@@ -28,3 +28,9 @@ def common_words() -> frozenset[str]:
     """Common English words, as opposed to pieces of a longer word (the list loads once per process, on first use)."""
     words = ordinary_words(COMMON_WORDS)
     return frozenset(word for rank, word in enumerate(words) if len(word) > 2 or rank < COMMON_SHORT_WORDS)
+
+
+@lru_cache(maxsize=1)
+def ordinary_word_set() -> frozenset[str]:
+    """The ordinary words as a set, for membership tests."""
+    return frozenset(ordinary_words())
