@@ -116,9 +116,16 @@ class _Lexicons(Mapping[str, tuple[Phrase, ...]]):
                 if "{" not in word:
                     own.extend(forms)
         if definition["typos"]:
-            # A misspelling that is itself an English word says that word ("phone", not "phony").
+            # A misspelling that is another English word says that word ("phone", not "phony"); the
+            # singular of a plural is the same word ("queer" of "queers").
             words_in_use = ordinary_word_set()
-            misspelt = [(*phrase[:-1], typo) for phrase in own if phrase for typo in typos(phrase[-1]) if typo not in words_in_use]
+            misspelt = [
+                (*phrase[:-1], typo)
+                for phrase in own
+                if phrase
+                for typo in typos(phrase[-1])
+                if typo not in words_in_use or phrase[-1] in (typo + "s", typo + "es")
+            ]
             phrases.extend(phrase for phrase in misspelt if " ".join(phrase) not in excluded)
         return tuple(dict.fromkeys(phrases))
 
