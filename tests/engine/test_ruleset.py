@@ -204,7 +204,7 @@ def attack_words(words: str, example: str) -> str:
 
 def test_words_written_in_two_parts_are_found(build: Build) -> None:
     ruleset = build({"attack.yml": attack_words("idiot, dimwit, ahole, 'fck*'", "idiot")})
-    for text, matched in (("you are an id iot", "id iot"), ("he's a dim-wit", "dim-wit"), ("what an A-HOLE", "A-HOLE"), ("fc k", "fc k")):
+    for text, matched in (("what an id iot", "id iot"), ("he's a dim-wit", "dim-wit"), ("what an A-HOLE", "A-HOLE"), ("fc k", "fc k")):
         decision = ruleset.evaluate(text)
         assert decision.rejected, text
         assert [m.text for r in decision.reasons for m in r.matches] == [matched]
