@@ -91,6 +91,11 @@ def test_every_rule_has_examples_of_both_kinds(ruleset: Ruleset) -> None:
         "She has an IQ of 160.",
         "Kim called Trump a dotard.",
         "Have you read Dune?",
+        "A cock pheasant strutted across the lane this morning.",
+        "Donkeys and asses worked these farms until the fifties.",
+        "The water flow is retarded by the narrow culvert.",
+        "He is a fool for fast cars and has owned thirty of them.",
+        "The councillor called a resident an idiot at the meeting and should apologise.",
     ],
 )
 def test_approved(ruleset: Ruleset, text: str) -> None:
