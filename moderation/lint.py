@@ -16,10 +16,10 @@ from .config import DEFAULT_RULES_DIR
 from .engine import Ruleset, fold
 from .engine.loader import LEXICON_DIR, better_profanity_words
 from .engine.templates import TemplateError, expand_phrase
-from .engine.wordlist import ordinary_words
+from .engine.wordlist import ORDINARY_WORDS, ordinary_words
 from .evaluation import load_or_fail
 
-DEFAULT_WORD_COUNT = 50_000
+DEFAULT_WORD_COUNT = ORDINARY_WORDS
 # Keys of rule and lexicon files whose entries name words on purpose.
 _WORD_KEYS = ("words", "phrases")
 

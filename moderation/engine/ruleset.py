@@ -13,7 +13,7 @@ from .detectors import DETECTORS, Span
 from .model import CATEGORIES, Assessment, Decision, Match, Reason, Rule, Settings
 from .normalize import FoldedText, fold
 from .templates import Template
-from .tokens import MAX_FRAGMENT, ONE_LETTER_WORDS, Token, joined_forms, letter_runs, spaced_out_words, split_words, tokenize
+from .tokens import ONE_LETTER_WORDS, Token, joined_forms, letter_runs, spaced_out_words, split_words, tokenize
 from .trie import StemIndex
 from .wordlist import common_words
 
@@ -252,15 +252,11 @@ class Ruleset:
         """Words written in two parts ("id iot", "sh yt", "dim-wit") that a rule's word list names."""
         safe = self.settings.safe_words
         for split in split_words(text, tokens, self._common_words):
-            first, second = split.first, split.second
-            if max(first.end - first.start, second.end - second.start) <= MAX_FRAGMENT:
+            if split.of_fragments:
                 entries: Iterable[int] = self._candidates(split.joined.forms)
             else:
-                # A whole word and a fragment: only a word named in full, since a stem ("fck*") would also
-                # reach into the next word of ordinary text ("FC Katowice").
+                # A stem ("fck*") would also reach into the next word of ordinary text ("FC Katowice").
                 entries = [entry for form in split.joined.forms for entry in self._anchors.exact.get(form, ())]
-            if not entries:
-                continue  # nearly every pair: no word starts that way
             for entry in entries:
                 rule_index, template, kind = self._entries[entry]
                 if template.match((split.joined,), 0, safe) == 1:

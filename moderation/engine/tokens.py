@@ -39,8 +39,6 @@ MAX_JOINED_LETTERS = 24
 MAX_FRAGMENT = 3
 # One-letter words: they may start or end a run of spaced-out letters ("a f a g g o t"), and stand alone before a space.
 ONE_LETTER_WORDS = ("a", "i")
-# What may separate the two halves of a split word: one space, or a hyphen ("dim-wit", "a-hole").
-_SPLIT_GAPS = (" ", "-")
 
 
 class Token(NamedTuple):
@@ -149,6 +147,11 @@ class SplitWord(NamedTuple):
     first: Token
     second: Token
     hyphenated: bool
+
+    @property
+    def of_fragments(self) -> bool:
+        """True when both parts are fragments ("du mb"); with a whole word beside one ("f ucking"), only words named in full count."""
+        return max(self.first.end - self.first.start, self.second.end - self.second.start) <= MAX_FRAGMENT
 
 
 def split_words(text: str, tokens: list[Token], words: frozenset[str]) -> list[SplitWord]:

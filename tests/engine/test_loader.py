@@ -394,6 +394,16 @@ def test_settings_errors(errors_of: Errors) -> None:
     assert "colour" in text
 
 
+def test_malformed_wildcard_domains_are_refused(errors_of: Errors) -> None:
+    errors = errors_of(
+        {"settings.yml": "allowed_domains: ['*.gov', '*.gov.*', 'gov', '*gov', 'gov.*', '*.*', '*.gov.*.*']\n", "a.yml": GOOD}
+    )
+    assert {e.file for e in errors} == {"settings.yml"}
+    refused = " | ".join(e.message for e in errors)
+    assert all(f"allowed_domains.{index}" in refused for index in (2, 3, 4, 5, 6)), refused
+    assert "allowed_domains.0" not in refused and "allowed_domains.1" not in refused
+
+
 def test_bad_template_in_allow_list(errors_of: Errors) -> None:
     error = only(errors_of({"settings.yml": "allow:\n  - ok phrase\n  - '{missing} thing'\n", "a.yml": GOOD}))
     assert "unknown lexicon" in error.message
