@@ -20,7 +20,7 @@ from .schemas import LexiconSchema, RuleFileSchema, RuleSchema, SettingsSchema
 from .templates import Phrase, Slot, Template, TemplateError, compile_template, expand_phrase, inflect, typos
 from .trie import TokenTrie
 from .wordlist import ordinary_word_set
-from .yamlsource import LineDict, LineList, load_yaml
+from .yamlsource import LineDict, LineList, YAMLBudgetError, load_yaml
 
 SETTINGS_FILE = "settings.yml"
 LEXICON_DIR = "lexicons"
@@ -160,7 +160,8 @@ class RuleLoader:
         except yaml.YAMLError as error:
             mark = getattr(error, "problem_mark", None)
             problem = getattr(error, "problem", None) or str(error)
-            self.errors.add(f"YAML syntax error: {problem}", relative, mark.line + 1 if mark else None)
+            message = problem if isinstance(error, YAMLBudgetError) else f"YAML syntax error: {problem}"
+            self.errors.add(message, relative, mark.line + 1 if mark else None)
         return None
 
     def _report_duplicates(self, node: Any, file: str) -> None:

@@ -1,10 +1,21 @@
-"""Read YAML while remembering the line of every mapping, key and list item, and duplicate keys."""
+"""Read YAML while remembering the line of every mapping, key and list item, and duplicate keys, within budgets."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NoReturn
 
 import yaml
+
+# Budgets of every rule file, live or candidate (the default rules use at most 5 levels and 34 KB).
+MAX_YAML_CHARS = 256 * 1024
+MAX_YAML_DEPTH = 32
+
+
+class YAMLBudgetError(yaml.MarkedYAMLError):
+    """A rule file over a YAML budget (size, nesting depth) or using an alias; the mark locates it."""
+
+    def __init__(self, problem: str, mark: yaml.Mark | None = None):
+        super().__init__(problem=problem, problem_mark=mark)
 
 
 class LineDict(dict[str, Any]):
@@ -37,7 +48,32 @@ class LineList(list[Any]):
 
 
 class _LineLoader(yaml.SafeLoader):
-    """SafeLoader that builds LineDict and LineList."""
+    """SafeLoader that builds LineDict and LineList and refuses aliases and deep nesting as it composes."""
+
+    def __init__(self, stream: str):
+        super().__init__(stream)
+        self._depth = 0
+
+    def _refuse(self, message: str) -> NoReturn:
+        event = self.peek_event()  # type: ignore[no-untyped-call]  # untyped in the stubs
+        raise YAMLBudgetError(message, event.start_mark)
+
+    def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
+        """Compose one node, refusing aliases and deep nesting before they cost anything."""
+        if self.check_event(yaml.AliasEvent):
+            # An alias repeats a whole subtree: a few lines of them expand to billions of values.
+            self._refuse("YAML aliases (*name) are not allowed in rule files; write the values out")
+        if not self.check_event(yaml.SequenceStartEvent, yaml.MappingStartEvent):
+            return super().compose_node(parent, index)
+        # PyYAML composes recursively: stop at the budget, long before RecursionError, and before the
+        # scanner has read much of a hostile file.
+        if self._depth >= MAX_YAML_DEPTH:
+            self._refuse(f"YAML nested deeper than {MAX_YAML_DEPTH} levels (the budget of a rule file)")
+        self._depth += 1
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
 
 
 def _mapping(loader: _LineLoader, node: yaml.MappingNode) -> LineDict:
@@ -68,5 +104,7 @@ _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _se
 
 
 def load_yaml(text: str) -> Any:
-    """Parse YAML text into LineDict/LineList/scalars; raises yaml.YAMLError with a position."""
+    """Parse YAML text into LineDict/LineList/scalars; raises yaml.YAMLError (YAMLBudgetError over a budget) with a position."""
+    if len(text) > MAX_YAML_CHARS:
+        raise YAMLBudgetError(f"the file holds {len(text):,} characters; a rule file may hold at most {MAX_YAML_CHARS:,}")
     return yaml.load(text, Loader=_LineLoader)  # noqa: S506 - a SafeLoader subclass
