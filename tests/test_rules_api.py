@@ -190,7 +190,18 @@ def test_rule_test_checks_candidate_examples_unless_asked_not_to(client: FlaskCl
 
 @pytest.mark.parametrize(
     "name",
-    ["../threats.yml", "/etc/passwd.yml", "lexicons/../../x.yml", "a/b.yml", "threats.txt", ".hidden.yml", "lexicons/", "x" * 70 + ".yml"],
+    [
+        "../threats.yml",
+        "/etc/passwd.yml",
+        "lexicons/../../x.yml",
+        "a/b.yml",
+        "threats.txt",
+        ".hidden.yml",
+        "lexicons/",
+        "x" * 70 + ".yml",
+        "x.yml\n",
+        "lexicons/x.yml\n",
+    ],
 )
 def test_rule_test_refuses_file_names_outside_the_directory(client: FlaskClient, name: str, tmp_path: Path) -> None:
     response = admin_post(client, "/v1/rules/test", {"text": "hello", "rules": {name: "category: threat\n"}})

@@ -12,7 +12,8 @@ from .fields import CleanString
 from .schemas import MatchSchema, ReasonSchema
 
 # Candidate files: a rule file, settings.yml, or a lexicon; nothing that can leave the directory.
-CANDIDATE_NAME = re.compile(r"^(lexicons/)?[A-Za-z0-9][A-Za-z0-9_-]{0,63}\.ya?ml$")
+# Matched whole (fullmatch): `$` would let "x.yml\n" through.
+CANDIDATE_NAME = re.compile(r"(lexicons/)?[A-Za-z0-9][A-Za-z0-9_-]{0,63}\.ya?ml")
 MAX_CANDIDATE_FILES = 50
 MAX_CANDIDATE_FILE_CHARS = 256 * 1024
 MAX_CANDIDATE_TOTAL_CHARS = 512 * 1024
@@ -109,7 +110,7 @@ class RuleTestSchema(Schema):
     def _safe_names(self, value: dict[str, str | None], **kwargs: Any) -> None:
         if len(value) > MAX_CANDIDATE_FILES:
             raise ValidationError(f"Send at most {MAX_CANDIDATE_FILES} candidate files.")
-        bad = sorted(name for name in value if not CANDIDATE_NAME.match(name))
+        bad = sorted(name for name in value if not CANDIDATE_NAME.fullmatch(name))
         if bad:
             raise ValidationError(
                 f"Bad file name(s) {', '.join(repr(name) for name in bad)}: use `name.yml` or `lexicons/name.yml` "
