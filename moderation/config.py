@@ -21,6 +21,8 @@ def init_app(app: Flask, test_config: dict[str, Any] | None = None) -> None:
     os.makedirs(app.instance_path, exist_ok=True)
     app.config.from_mapping(
         RULES_DIR=str(DEFAULT_RULES_DIR),
+        RULES_TEST_SECONDS=8.0,  # POST /v1/rules/test with candidate files: CPU limit (twice that wall-clock)
+        RULES_TEST_MEMORY_MB=384,  # ... and address-space limit of its child process
         DATABASE_URL=f"sqlite:///{Path(app.instance_path) / 'moderation.sqlite3'}",
         API_KEYS="",
         API_KEYS_FILE=str(Path(app.instance_path) / "api-keys"),
@@ -42,6 +44,8 @@ def init_app(app: Flask, test_config: dict[str, Any] | None = None) -> None:
     environment = {
         "RULES_DIR": "MODERATION_RULES_DIR",
         "RULES_RELOAD_INTERVAL": "MODERATION_RULES_RELOAD_INTERVAL",
+        "RULES_TEST_SECONDS": "MODERATION_RULES_TEST_SECONDS",
+        "RULES_TEST_MEMORY_MB": "MODERATION_RULES_TEST_MEMORY_MB",
         "DATABASE_URL": "MODERATION_DATABASE_URL",
         "API_KEYS": "MODERATION_API_KEYS",
         "API_KEYS_FILE": "MODERATION_API_KEYS_FILE",

@@ -11,6 +11,10 @@ from flask.testing import FlaskClient
 from sqlalchemy import text
 from test_hot_reload import PROFANITY, PROFANITY_TYPO, SHADOW_RULE, THREATS, bearer, write_rules
 
+from moderation import create_app
+from moderation.engine import RuleSetError
+from moderation.engine.yamlsource import MAX_YAML_CHARS, MAX_YAML_DEPTH
+
 
 @pytest.fixture
 def rules_dir(tmp_path: Path) -> Path:
@@ -120,6 +124,20 @@ def test_refused_reload_keeps_the_old_version_and_shows_the_error(client: FlaskC
     assert client.get("/v1/health").get_json()["rules_error"] is None
 
 
+def test_live_rules_nested_too_deep_are_a_located_error_at_reload_and_at_start(
+    client: FlaskClient, rules_dir: Path, app_config: dict[str, object]
+) -> None:
+    old = client.get("/v1/rules", headers=bearer("admin")).get_json()["version"]
+    (rules_dir / "deep.yml").write_text("[" * 20_000 + "]" * 20_000, encoding="utf-8")
+    response = admin_post(client, "/v1/rules/reload", {})
+    assert response.status_code == 422
+    assert [(e["file"], e["line"]) for e in response.get_json()["errors"]["rules"]] == [("deep.yml", 1)]
+    assert client.get("/v1/rules", headers=bearer("admin")).get_json()["version"] == old
+    # A restart reports it like any other rule error.
+    with pytest.raises(RuleSetError, match=r"deep\.yml:1: YAML nested deeper"):
+        create_app(app_config)
+
+
 def test_reload_needs_a_json_body(client: FlaskClient) -> None:
     response = client.post("/v1/rules/reload", headers=bearer("admin"))
     assert response.status_code == 415
@@ -214,7 +232,30 @@ def test_rule_test_refuses_yaml_aliases(client: FlaskClient) -> None:
     bomb = 'a: &a ["x", "x", "x", "x", "x", "x", "x", "x", "x"]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\n'
     response = admin_post(client, "/v1/rules/test", {"text": "hello", "rules": {"lexicons/bomb.yml": bomb}})
     assert response.status_code == 422
-    assert response.get_json()["errors"]["rules"][0]["line"] == 2
+    (error,) = response.get_json()["errors"]["rules"]
+    assert (error["file"], error["line"]) == ("lexicons/bomb.yml", 2)
+    assert "aliases" in error["message"]
+
+
+def test_rule_test_refuses_yaml_nested_20000_deep_at_its_line(client: FlaskClient) -> None:
+    deep = "category: threat\nrules:\n  - " + "{a: " * 20_000 + "1" + "}" * 20_000 + "\n"
+    response = admin_post(client, "/v1/rules/test", {"text": "hello", "rules": {"threats.yml": deep}})
+    assert response.status_code == 422
+    (error,) = response.get_json()["errors"]["rules"]
+    assert (error["file"], error["line"]) == ("threats.yml", 3)
+    assert f"deeper than {MAX_YAML_DEPTH} levels" in error["message"]
+
+
+def test_rule_test_size_budget_of_a_candidate_file(client: FlaskClient) -> None:
+    def padded(size: int) -> str:
+        return THREATS + "#" + "x" * (size - len(THREATS) - 2) + "\n"
+
+    text = {"text": "I will kill you"}
+    assert admin_post(client, "/v1/rules/test", {**text, "rules": {"threats.yml": padded(MAX_YAML_CHARS)}}).status_code == 200
+    response = admin_post(client, "/v1/rules/test", {**text, "rules": {"threats.yml": padded(MAX_YAML_CHARS + 1)}})
+    assert response.status_code == 422
+    (error,) = response.get_json()["errors"]["rules"]
+    assert error["file"] == "threats.yml" and f"{MAX_YAML_CHARS + 1:,} characters" in error["message"]
 
 
 @pytest.mark.parametrize(

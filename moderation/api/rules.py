@@ -3,18 +3,16 @@
 from __future__ import annotations
 
 import os
-import shutil
-import tempfile
-from pathlib import Path
 from typing import Any, NoReturn
 
-import yaml
+from flask import current_app
 from flask.views import MethodView
 from flask_smorest import abort
 
 from ..auth import require_role
-from ..engine import Ruleset, RuleSetError, load_ruleset
-from ..rulebook import RuleBook, explain, get_rulebook, rule_files
+from ..candidates import SandboxBusyError, SandboxLimitError, SandboxLimits, explain_candidate
+from ..engine import RuleSetError
+from ..rulebook import RuleBook, explain, get_rulebook
 from ..storage.times import iso_or_none
 from . import BEARER, Blueprint
 from .rules_schemas import ExplanationSchema, ReloadRequestSchema, ReloadSchema, RulesetSchema, RuleTestSchema
@@ -92,46 +90,9 @@ class Reload(MethodView):
         return {"version": ruleset.version, "previous": previous, "changed": ruleset.version != previous, "rules": len(ruleset.rules)}
 
 
-def _alias_errors(name: str, text: str) -> list[dict[str, Any]]:
-    """YAML aliases can make a small file expand enormously; candidate files may not use them."""
-    errors = []
-    try:
-        for token in yaml.scan(text, Loader=yaml.SafeLoader):
-            if isinstance(token, yaml.AliasToken):
-                message = "YAML aliases (*name) are not allowed in candidate files; write the values out"
-                errors.append({"file": name, "line": token.start_mark.line + 1, "rule": None, "message": message})
-                break
-    except yaml.YAMLError:
-        pass  # the loader reports syntax errors with their line
-    return errors
-
-
-def candidate_ruleset(live_directory: str, files: dict[str, str | None], check_examples: bool) -> Ruleset:
-    """Lay candidate files over a temporary copy of the live rule directory and load it (RuleSetError on errors)."""
-    live = Path(live_directory)
-    with tempfile.TemporaryDirectory(prefix="moderation-candidate-") as temporary:
-        root = Path(temporary).resolve()
-        (root / "lexicons").mkdir()
-        for path in rule_files(live):
-            shutil.copyfile(path, root / path.relative_to(live))
-        for name, text in files.items():
-            target = (root / name).resolve()
-            # The schema allows only `x.yml` and `lexicons/x.yml`; this is the second lock on the door.
-            if not target.is_relative_to(root) or target.parent not in (root, root / "lexicons"):
-                abort(422, message="A candidate file name leaves the rule directory.", errors={"rules": {name: ["bad file name"]}})
-            if text is None:
-                target.unlink(missing_ok=True)
-            else:
-                target.write_text(text, encoding="utf-8")
-        try:
-            return load_ruleset(root, check_examples=check_examples)
-        except RuleSetError as error:
-            # Errors name files relative to the directory; never show the temporary path.
-            for problem in error.errors:
-                if problem.file and problem.file.startswith(str(root)):
-                    problem.file = problem.file.replace(str(root), "<candidate>")
-                problem.message = problem.message.replace(str(root), "<candidate>")
-            raise
+def _limits() -> SandboxLimits:
+    config = current_app.config
+    return SandboxLimits(seconds=float(config["RULES_TEST_SECONDS"]), memory_mb=int(config["RULES_TEST_MEMORY_MB"]))
 
 
 @blp.route("/test")
@@ -148,11 +109,13 @@ class RuleTest(MethodView):
         files: dict[str, str | None] = body.get("rules") or {}
         if not files:
             return {**explain(rulebook.current, body["text"]), "candidate": []}
-        problems = [problem for name, text in files.items() if text is not None for problem in _alias_errors(name, text)]
-        if problems:
-            abort(422, message="The candidate files use YAML aliases.", errors={"rules": problems})
+        limits = _limits()
         try:
-            ruleset = candidate_ruleset(rulebook.directory, files, body["check_examples"])
+            explanation = explain_candidate(rulebook.directory, files, body["text"], body["check_examples"], limits)
         except RuleSetError as error:
             _refuse(error, f"The candidate rule files have {len(error.errors)} error(s).")
-        return {**explain(ruleset, body["text"]), "candidate": sorted(files)}
+        except SandboxLimitError as error:
+            abort(422, message=error.message, errors={"rules": [{"file": None, "line": None, "rule": None, "message": error.message}]})
+        except SandboxBusyError:
+            abort(429, message="Another candidate rule test is running in this worker; try again in a few seconds.")
+        return {**explanation, "candidate": sorted(files)}

@@ -15,7 +15,7 @@ from .schemas import MatchSchema, ReasonSchema
 # Matched whole (fullmatch): `$` would let "x.yml\n" through.
 CANDIDATE_NAME = re.compile(r"(lexicons/)?[A-Za-z0-9][A-Za-z0-9_-]{0,63}\.ya?ml")
 MAX_CANDIDATE_FILES = 50
-MAX_CANDIDATE_FILE_CHARS = 256 * 1024
+# Each file's own size budget is the loader's (as for live rules), reported as a located rule error.
 MAX_CANDIDATE_TOTAL_CHARS = 512 * 1024
 
 
@@ -91,7 +91,7 @@ class RuleTestSchema(Schema):
     text = CleanString(required=True, multiline=True, validate=validate.Length(min=1, max=MAX_TEXT_LENGTH))
     rules = fields.Dict(
         keys=fields.String(),
-        values=CleanString(multiline=True, allow_none=True, validate=validate.Length(max=MAX_CANDIDATE_FILE_CHARS)),
+        values=CleanString(multiline=True, allow_none=True),
         metadata={
             "description": "Candidate files by path relative to the rule directory (`threats.yml`, `lexicons/people.yml`), "
             "YAML text as value; null removes that file. Laid over a copy of the live directory."
