@@ -3,8 +3,8 @@
 The worker makes a scratch directory and runs `python -m moderation.candidates SECONDS MEBIBYTES`
 with the request as JSON on stdin; the child limits itself (setrlimit) before it reads the
 candidate, copies the live rule files and the candidate files into the scratch directory, compiles
-and explains, and answers JSON on stdout. The worker kills it at the wall-clock limit (the kernel at the CPU limit) and removes
-the scratch directory whatever happened.
+and explains, and answers JSON on stdout. The worker kills it at the wall-clock limit (the kernel
+does at the CPU limit) and removes the scratch directory whatever happened.
 """
 
 from __future__ import annotations
