@@ -15,7 +15,7 @@ import yaml
 from .config import DEFAULT_RULES_DIR
 from .engine import Ruleset, fold
 from .engine.loader import LEXICON_DIR, better_profanity_words
-from .engine.templates import TemplateError, expand_phrase
+from .engine.syntax import TemplateError, expand_phrase
 from .engine.wordlist import ORDINARY_WORDS, ordinary_words
 from .evaluation import load_or_fail
 
@@ -90,7 +90,7 @@ def named_words(directory: Path) -> NamedWords:
             if "{" in entry:
                 continue
             try:
-                phrases = expand_phrase(entry, {})
+                phrases = expand_phrase(entry)
             except TemplateError:
                 continue
             words = [phrase[0] for phrase in phrases if len(phrase) == 1]

@@ -1,7 +1,7 @@
 """The rule engine: compiles a rule directory into an immutable ruleset and evaluates comments (no Flask here)."""
 
+from .cache import load_ruleset
 from .errors import RuleError, RuleSetError
-from .loader import load_ruleset
 from .model import CATEGORIES, SUBCATEGORIES, Assessment, Decision, Match, Reason, Rule
 from .normalize import fold
 from .ruleset import Ruleset

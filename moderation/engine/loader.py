@@ -3,35 +3,32 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator, Mapping
-from importlib import resources
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import re2
 import yaml
 from marshmallow import ValidationError
 
+from .budgets import LIMITS, compile_pattern
 from .errors import RuleError, RuleSetError
-from .model import SUBCATEGORIES, Examples, Rule, Settings, SourceLocation
+from .grammar import Grammar, LexiconSpec
+from .lexicon_files import better_profanity_words, lexicon_specs
+from .model import SUBCATEGORIES, Examples, NearCue, Rule, Settings, SourceLocation
 from .normalize import fold
-from .ruleset import Ruleset
+from .rarity import word_set_odds
+from .ruleset import Compiled, Ruleset, letters_automaton
 from .schemas import LexiconSchema, RuleFileSchema, RuleSchema, SettingsSchema
-from .templates import Phrase, Slot, Template, TemplateError, compile_template, expand_phrase, inflect, typos
-from .trie import TokenTrie
-from .wordlist import ordinary_word_set
+from .spelling import Speller
+from .symbols import Sym
+from .syntax import TemplateError
+from .wordlist import common_words, known_words
 from .yamlsource import LineDict, LineList, YAMLBudgetError, load_yaml
 
 SETTINGS_FILE = "settings.yml"
 LEXICON_DIR = "lexicons"
-_RE2_OPTIONS = re2.Options()
-_RE2_OPTIONS.max_mem = 8 << 20
 
-
-def better_profanity_words() -> list[str]:
-    """better-profanity's bundled word list, read from the installed package."""
-    data = resources.files("better_profanity") / "profanity_wordlist.txt"
-    return [line.strip() for line in data.read_text(encoding="utf-8").splitlines() if line.strip()]
+__all__ = ["LEXICON_DIR", "SETTINGS_FILE", "RuleLoader", "better_profanity_words"]
 
 
 class _Collector:
@@ -40,7 +37,7 @@ class _Collector:
     def __init__(self) -> None:
         self.errors: list[RuleError] = []
 
-    def add(self, message: str, file: str, line: int | None = None, rule: str | None = None) -> None:
+    def add(self, message: str, file: str | None, line: int | None = None, rule: str | None = None) -> None:
         self.errors.append(RuleError(message, file, line, rule))
 
     def marshmallow(self, error: ValidationError, file: str, node: Any, rule: str | None = None) -> None:
@@ -67,73 +64,10 @@ def _flatten(messages: Any, prefix: str = "") -> Iterator[tuple[str, list[str]]]
         yield prefix or "_schema", [str(messages)]
 
 
-class _Lexicons(Mapping[str, tuple[Phrase, ...]]):
-    """Lexicons expanded on first use, so that they can refer to each other in any order."""
-
-    def __init__(self, definitions: dict[str, tuple[dict[str, Any], str, int]], errors: _Collector):
-        self._definitions = definitions
-        self._errors = errors
-        self._expanded: dict[str, tuple[Phrase, ...]] = {}
-        self._resolving: list[str] = []
-
-    def __getitem__(self, name: str) -> tuple[Phrase, ...]:
-        if name in self._expanded:
-            return self._expanded[name]
-        if name not in self._definitions:
-            raise KeyError(name)
-        if name in self._resolving:
-            raise TemplateError(f"lexicon {{{name}}} refers to itself: {' -> '.join([*self._resolving, name])}")
-        self._resolving.append(name)
-        try:
-            self._expanded[name] = self._expand(name)
-        finally:
-            self._resolving.pop()
-        return self._expanded[name]
-
-    def _expand(self, name: str) -> tuple[Phrase, ...]:
-        definition, file, line = self._definitions[name]
-        words = list(definition["words"])
-        if definition.get("source") == "better_profanity":
-            words.extend(better_profanity_words())
-        excluded = {fold(word).text for word in definition["excluded"]}
-        phrases: list[Phrase] = []
-        # Misspellings only of the words written here: a referenced lexicon brings its own (a typo of a typo is noise).
-        own: list[Phrase] = []
-        for word in words:
-            try:
-                expanded = expand_phrase(word, self)
-            except TemplateError as error:
-                self._errors.add(f"lexicon {name}: {error}", file, line)
-                continue
-            for phrase in expanded:
-                if " ".join(phrase) in excluded:
-                    continue
-                if definition["inflect"] != "none" and len(phrase) >= 1:
-                    forms = [(*phrase[:-1], form) for form in inflect(phrase[-1], definition["inflect"])]
-                else:
-                    forms = [phrase]
-                phrases.extend(forms)
-                if "{" not in word:
-                    own.extend(forms)
-        if definition["typos"]:
-            # A misspelling that is another English word says that word ("phone", not "phony"); the
-            # singular of a plural is the same word ("queer" of "queers").
-            words_in_use = ordinary_word_set()
-            misspelt = [
-                (*phrase[:-1], typo)
-                for phrase in own
-                if phrase
-                for typo in typos(phrase[-1])
-                if typo not in words_in_use or phrase[-1] in (typo + "s", typo + "es")
-            ]
-            phrases.extend(phrase for phrase in misspelt if " ".join(phrase) not in excluded)
-        return tuple(dict.fromkeys(phrases))
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._definitions)
-
-    def __len__(self) -> int:
-        return len(self._definitions)
+def _item_line(node: Any, index: int) -> int | None:
+    if isinstance(node, LineList):
+        return node.line_of(index)
+    return getattr(node, "line", None)
 
 
 class RuleLoader:
@@ -145,8 +79,9 @@ class RuleLoader:
         self.errors = _Collector()
         self._digest = hashlib.sha256()
         self._files: list[str] = []
-        # Word sets of template parts, shared by every template that uses the same part.
-        self._slot_cache: dict[str, tuple[TokenTrie, bool]] = {}
+        self._grammar: Grammar | None = None
+        self._entries = 0
+        self._pattern_program = [0]
 
     def _read(self, path: Path) -> Any:
         relative = path.relative_to(self.directory).as_posix()
@@ -174,19 +109,25 @@ class RuleLoader:
             for value in node:
                 self._report_duplicates(value, file)
 
+    @property
+    def grammar(self) -> Grammar:
+        """The compiler of this load (made by load())."""
+        assert self._grammar is not None
+        return self._grammar
+
     def load(self) -> Ruleset:
         """Compile the directory; raise RuleSetError listing every problem found."""
         if not self.directory.is_dir():
             raise RuleSetError([RuleError(f"rule directory {self.directory} does not exist")])
-        lexicons = self._load_lexicons()
-        settings = self._load_settings(lexicons)
+        self._grammar = Grammar(self._load_lexicons(), self.errors.add)
+        settings = self._load_settings()
         rules: list[Rule] = []
         seen_ids: dict[str, str] = {}
         rule_files = sorted(p for p in self.directory.glob("*.y*ml") if p.name != SETTINGS_FILE)
         if not rule_files:
             self.errors.add("no rule files (*.yml) in the directory", str(self.directory))
         for path in rule_files:
-            for rule in self._load_rule_file(path, lexicons):
+            for rule in self._load_rule_file(path):
                 if rule.id in seen_ids:
                     self.errors.add(
                         f"duplicate rule id {rule.id!r} (first defined at {seen_ids[rule.id]})",
@@ -197,17 +138,36 @@ class RuleLoader:
                     continue
                 seen_ids[rule.id] = str(rule.location)
                 rules.append(rule)
+        if len(rules) > LIMITS.rules:
+            self.errors.add(f"{len(rules)} rules: at most {LIMITS.rules}", str(self.directory))
+        self._compile_unused_lexicons()
         if self.errors.errors:
             raise RuleSetError(self.errors.errors)
-        ruleset = Ruleset(tuple(rules), settings, self._digest.hexdigest()[:12], tuple(self._files))
+        ruleset = Ruleset(tuple(rules), settings, self._digest.hexdigest()[:12], self._compiled(settings.safe_words), tuple(self._files))
         if self.check_examples:
             self._check_examples(ruleset)
         if self.errors.errors:
             raise RuleSetError(self.errors.errors)
         return ruleset
 
-    def _load_lexicons(self) -> _Lexicons:
-        definitions: dict[str, tuple[dict[str, Any], str, int]] = {}
+    def _compiled(self, safe_words: frozenset[str]) -> Compiled:
+        grammar = self.grammar
+        vocabulary = grammar.vocabulary()
+        speller = Speller(vocabulary, grammar.no_typos, known_words(), common_words(), grammar.names, safe_words)
+        modifier = grammar.lexicon("modifier") if grammar.modifiers else None
+        return Compiled(grammar.root, speller, letters_automaton(vocabulary), modifier, word_set_odds(grammar.word_sets))
+
+    def _compile_unused_lexicons(self) -> None:
+        """Compile every lexicon, so that an error in one no rule uses yet is reported too."""
+        for name in self.grammar.specs:
+            try:
+                self.grammar.lexicon(name)
+            except TemplateError as error:
+                spec = self.grammar.specs[name]
+                self.errors.add(str(error), spec.file, spec.line)
+
+    def _load_lexicons(self) -> dict[str, LexiconSpec]:
+        specs: dict[str, LexiconSpec] = {}
         for path in sorted((self.directory / LEXICON_DIR).glob("*.y*ml")):
             document = self._read(path)
             relative = self._files[-1]
@@ -222,33 +182,36 @@ class RuleLoader:
                 if not isinstance(name, str) or not name.replace("_", "a").isalnum() or not name[:1].isalpha() or name != name.lower():
                     self.errors.add(f"lexicon name {name!r}: use lowercase letters, digits and _", relative, line)
                     continue
-                if name in definitions:
-                    self.errors.add(f"lexicon {name!r} is already defined in {definitions[name][1]}", relative, line)
-                    continue
                 if not isinstance(raw, list | dict):
                     self.errors.add(f"lexicon {name!r} must be a list of words or a mapping", relative, line)
                     continue
-                body = {"words": raw} if isinstance(raw, list) else raw
-                try:
-                    definitions[name] = (LexiconSchema().load(body), relative, line)
-                except ValidationError as error:
-                    if isinstance(raw, LineDict):
-                        self.errors.marshmallow(error, relative, raw)
+                data = self._lexicon_data(name, raw, relative, line)
+                if data is None:
+                    continue
+                for spec in lexicon_specs(name, data, relative, line):
+                    if spec.name in specs:
+                        self.errors.add(f"lexicon {spec.name!r} is already defined in {specs[spec.name].file}", relative, line)
                         continue
-                    # A plain list: name the lexicon and the line of the offending word.
-                    for field_name, messages in _flatten(error.messages):
-                        index = field_name.rpartition(".")[2]
-                        where = _item_line(raw, int(index)) if index.isdigit() else line
-                        self.errors.add(f"lexicon {name!r}, word {field_name}: {'; '.join(messages)}", relative, where)
-        lexicons = _Lexicons(definitions, self.errors)
-        for name in definitions:
-            try:
-                lexicons[name]
-            except TemplateError as error:
-                self.errors.add(str(error), definitions[name][1], definitions[name][2])
-        return lexicons
+                    specs[spec.name] = spec
+        return specs
 
-    def _load_settings(self, lexicons: _Lexicons) -> Settings:
+    def _lexicon_data(self, name: str, raw: Any, file: str, line: int | None) -> dict[str, Any] | None:
+        body = {"words": raw} if isinstance(raw, list) else raw
+        try:
+            data: dict[str, Any] = LexiconSchema().load(body)
+            return data
+        except ValidationError as error:
+            if isinstance(raw, LineDict):
+                self.errors.marshmallow(error, file, raw)
+                return None
+            # A plain list: name the lexicon and the line of the offending word.
+            for field_name, messages in _flatten(error.messages):
+                index = field_name.rpartition(".")[2]
+                where = _item_line(raw, int(index)) if index.isdigit() else line
+                self.errors.add(f"lexicon {name!r}, word {field_name}: {'; '.join(messages)}", file, where)
+            return None
+
+    def _load_settings(self) -> Settings:
         path = self.directory / SETTINGS_FILE
         if not path.exists():
             return Settings()
@@ -264,16 +227,12 @@ class RuleLoader:
         except ValidationError as error:
             self.errors.marshmallow(error, SETTINGS_FILE, document)
             return Settings()
-        allow = []
-        for index, text in enumerate(data.get("allow", [])):
-            try:
-                allow.append(compile_template(text, lexicons, self._slot_cache))
-            except TemplateError as error:
-                self.errors.add(f"allow: {error}", SETTINGS_FILE, _item_line(document.get("allow"), index))
+        allow = self._templates(data.get("allow", []), document, "allow", SETTINGS_FILE, None)
+        mentions = self._templates(data.get("mentions", []), document, "mentions", SETTINGS_FILE, None)
         safe = frozenset(fold(word).text for word in data["safe_words"])
-        return Settings(data["thresholds"], frozenset(data["allowed_domains"]), safe, tuple(allow))
+        return Settings(data["thresholds"], frozenset(data["allowed_domains"]), safe, tuple(allow), tuple(mentions))
 
-    def _load_rule_file(self, path: Path, lexicons: _Lexicons) -> list[Rule]:
+    def _load_rule_file(self, path: Path) -> list[Rule]:
         document = self._read(path)
         relative = self._files[-1]
         if document is None:
@@ -300,14 +259,12 @@ class RuleLoader:
             except ValidationError as error:
                 self.errors.marshmallow(error, relative, raw, rule_id)
                 continue
-            rule = self._compile_rule(data, raw, header, relative, rule_id, lexicons)
+            rule = self._compile_rule(data, raw, header, relative, rule_id)
             if rule is not None:
                 rules.append(rule)
         return rules
 
-    def _compile_rule(
-        self, data: dict[str, Any], raw: LineDict, header: dict[str, Any], file: str, rule_id: str, lexicons: _Lexicons
-    ) -> Rule | None:
+    def _compile_rule(self, data: dict[str, Any], raw: LineDict, header: dict[str, Any], file: str, rule_id: str) -> Rule | None:
         failures_before = len(self.errors.errors)
         category = header["category"]
         subcategory = data.get("subcategory", header.get("subcategory"))
@@ -316,19 +273,39 @@ class RuleLoader:
             self.errors.add(
                 f"subcategory {subcategory!r} does not belong to {category} (allowed: {allowed})", file, raw.line_of("subcategory"), rule_id
             )
-        templates: list[Template] = []
+        if len(data.get("templates", [])) > LIMITS.templates_per_rule:
+            self.errors.add(
+                f"{len(data['templates'])} templates: at most {LIMITS.templates_per_rule} per rule", file, raw.line_of("templates"), rule_id
+            )
+            return None
+        examples_count = len(data["examples"]["reject"]) + len(data["examples"]["approve"])
+        if examples_count > LIMITS.examples_per_rule:
+            self.errors.add(
+                f"{examples_count} examples: at most {LIMITS.examples_per_rule} per rule", file, raw.line_of("examples"), rule_id
+            )
+        templates: list[Sym] = []
         for key in ("words", "phrases"):
             if data.get(key):
-                template = self._word_set(data[key], raw, key, file, rule_id, lexicons)
-                if template is not None:
-                    templates.append(template)
-        templates.extend(self._templates(data.get("templates", []), raw, "templates", file, rule_id, lexicons))
-        unless = self._templates(data.get("unless", []), raw, "unless", file, rule_id, lexicons)
+                try:
+                    symbol = self.grammar.words(data[key], f"{key} of {rule_id}")
+                except TemplateError as error:
+                    self.errors.add(f"{key}: {error}", file, raw.line_of(key), rule_id)
+                    continue
+                if symbol is not None:
+                    templates.append(symbol)
+        modifiers = data["modifiers"]
+        templates.extend(self._templates(data.get("templates", []), raw, "templates", file, rule_id, modifiers))
+        unless = self._templates(data.get("unless", []), raw, "unless", file, rule_id, modifiers)
+        near: list[NearCue] = []
+        for index, cue in enumerate(data.get("unless_near", [])):
+            cue_words = self._templates(
+                cue["words"], raw, "unless_near", file, rule_id, modifiers, _item_line(raw.get("unless_near"), index)
+            )
+            near.extend(NearCue(symbol, cue["window"]) for symbol in cue_words)
         patterns = self._patterns(data.get("patterns", []), raw, "patterns", file, rule_id)
         unless_patterns = self._patterns(data.get("unless_patterns", []), raw, "unless_patterns", file, rule_id)
         if len(self.errors.errors) > failures_before:
             return None
-        examples = Examples(tuple(data["examples"]["reject"]), tuple(data["examples"]["approve"]))
         return Rule(
             id=rule_id,
             category=category,
@@ -342,39 +319,37 @@ class RuleLoader:
             unless=tuple(unless),
             unless_patterns=tuple(unless_patterns),
             min_matches=data["min_matches"],
-            examples=examples,
+            examples=Examples(tuple(data["examples"]["reject"]), tuple(data["examples"]["approve"])),
             location=SourceLocation(file, raw.line),
             unless_quoted=data["unless_quoted"],
+            unless_mentioned=data["unless_mentioned"],
+            unless_near=tuple(near),
         )
 
-    def _word_set(self, entries: list[str], raw: LineDict, key: str, file: str, rule_id: str, lexicons: _Lexicons) -> Template | None:
-        """Compile a whole word or phrase list into one single-slot template (one dict probe per token)."""
-        trie = TokenTrie()
-        for index, entry in enumerate(entries):
-            try:
-                for phrase in expand_phrase(entry, lexicons):
-                    if phrase:
-                        trie.add(phrase)
-            except TemplateError as error:
-                self.errors.add(f"{key}: {error}", file, _item_line(raw.get(key), index), rule_id)
-        return Template(f"<{key} of {rule_id}>", (Slot(key, trie, False),))
-
-    def _templates(self, entries: list[str], raw: LineDict, key: str, file: str, rule_id: str, lexicons: _Lexicons) -> list[Template]:
+    def _templates(
+        self, entries: list[str], raw: LineDict, key: str, file: str, rule_id: str | None, modifiers: bool = True, line: int | None = None
+    ) -> list[Sym]:
         compiled = []
         for index, entry in enumerate(entries):
+            self._entries += 1
+            if self._entries > LIMITS.entries:
+                self.errors.add(f"more than {LIMITS.entries} templates in the rules", file, _item_line(raw.get(key), index), rule_id)
+                break
             try:
-                compiled.append(compile_template(entry, lexicons, self._slot_cache))
+                compiled.append(self.grammar.template(entry, modifiers))
             except TemplateError as error:
-                self.errors.add(f"{key}: {error}", file, _item_line(raw.get(key), index), rule_id)
+                self.errors.add(f"{key}: {error}", file, line or _item_line(raw.get(key), index), rule_id)
         return compiled
 
     def _patterns(self, entries: list[str], raw: LineDict, key: str, file: str, rule_id: str) -> list[Any]:
         compiled = []
         for index, entry in enumerate(entries):
             try:
-                compiled.append(re2.compile(entry, _RE2_OPTIONS))
-            except re2.error as error:
-                self.errors.add(f"{key}: not a valid RE2 pattern {entry!r}: {error}", file, _item_line(raw.get(key), index), rule_id)
+                compiled.append(compile_pattern(entry, self._pattern_program))
+            except ValueError as error:
+                self.errors.add(f"{key}: {error}", file, _item_line(raw.get(key), index), rule_id)
+        if len(compiled) > LIMITS.patterns:
+            self.errors.add(f"more than {LIMITS.patterns} patterns", file, raw.line_of(key), rule_id)
         return compiled
 
     def _check_examples(self, ruleset: Ruleset) -> None:
@@ -385,39 +360,3 @@ class RuleLoader:
             for text in rule.examples.approve:
                 if rule.id in ruleset.fired_rule_ids(text):
                     self.errors.add(f"example to approve fires the rule: {text!r}", rule.location.file, rule.location.line, rule.id)
-
-
-def _item_line(node: Any, index: int) -> int | None:
-    if isinstance(node, LineList):
-        return node.line_of(index)
-    return getattr(node, "line", None)
-
-
-# Compiled rulesets by directory and content: a Ruleset is an immutable snapshot, so loading
-# the same files again (every app in a test run, every reload without a change) can share it.
-_COMPILED: dict[tuple[str, bool], Ruleset] = {}
-_COMPILED_MAX = 8
-
-
-def _content_key(directory: Path) -> str:
-    digest = hashlib.sha256()
-    for path in sorted(directory.rglob("*.y*ml")):
-        digest.update(path.relative_to(directory).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
-    return digest.hexdigest()
-
-
-def load_ruleset(directory: str | Path, check_examples: bool = True) -> Ruleset:
-    """Load and compile a rule directory; raises RuleSetError with every error found."""
-    path = Path(directory)
-    if not path.is_dir():
-        return RuleLoader(directory, check_examples).load()
-    # Keyed by content, not place: a copy of the rules (a test's temporary directory) compiles to the same snapshot.
-    key = (_content_key(path), check_examples)
-    cached = _COMPILED.get(key)
-    if cached is not None:
-        return cached
-    ruleset = RuleLoader(directory, check_examples).load()
-    if len(_COMPILED) >= _COMPILED_MAX:
-        _COMPILED.pop(next(iter(_COMPILED)))
-    _COMPILED[key] = ruleset
-    return ruleset

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from .templates import Template
+from .symbols import Sym
 
 CATEGORIES = ("profanity", "vulgarity", "threat", "personal_attack", "abuse", "promotion")
 SUBCATEGORIES = {
@@ -36,6 +36,14 @@ class Examples:
 
 
 @dataclass(frozen=True, slots=True)
+class NearCue:
+    """Words that cancel a rule's hit when they stand within `window` tokens of it, before or after."""
+
+    words: Sym
+    window: int
+
+
+@dataclass(frozen=True, slots=True)
 class Rule:
     """One compiled rule: what it matches, its exceptions, and what a hit means."""
 
@@ -45,25 +53,28 @@ class Rule:
     message: str
     mode: Mode
     score: float
-    templates: tuple[Template, ...]
+    templates: tuple[Sym, ...]
     patterns: tuple[Any, ...]
     detectors: tuple[str, ...]
-    unless: tuple[Template, ...]
+    unless: tuple[Sym, ...]
     unless_patterns: tuple[Any, ...]
     min_matches: int
     examples: Examples
     location: SourceLocation
     unless_quoted: bool = False
+    unless_mentioned: bool = False
+    unless_near: tuple[NearCue, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
 class Settings:
-    """Ruleset-wide settings: category thresholds, allowed domains, safe words, allowed phrases."""
+    """Ruleset-wide settings: category thresholds, allowed domains, safe words, allowed phrases, mention frames."""
 
     thresholds: dict[str, float] = field(default_factory=dict)
     allowed_domains: frozenset[str] = frozenset()
     safe_words: frozenset[str] = frozenset()
-    allow: tuple[Template, ...] = ()
+    allow: tuple[Sym, ...] = ()
+    mentions: tuple[Sym, ...] = ()
 
     def threshold(self, category: str) -> float:
         """The score at which a category rejects a comment (1.0 unless configured)."""
@@ -115,6 +126,7 @@ class Decision:
     categories: tuple[str, ...]
     reasons: tuple[Reason, ...]
     ruleset: str
+    budget_exhausted: bool = False
 
     @property
     def rejected(self) -> bool:
@@ -123,12 +135,16 @@ class Decision:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON form, as in the API contract (without the decision id, which storage assigns)."""
-        return {
+        body: dict[str, Any] = {
             "decision": self.decision,
             "categories": list(self.categories),
             "reasons": [reason.to_dict() for reason in self.reasons],
             "ruleset": self.ruleset,
         }
+        if self.budget_exhausted:
+            # Only said when it happened: the decision rests on what was matched before the budget ran out.
+            body["budget_exhausted"] = True
+        return body
 
 
 @dataclass(frozen=True, slots=True)

@@ -4,12 +4,19 @@ from __future__ import annotations
 
 import functools
 import json
+import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib import resources
 
 # Apostrophe look-alikes fold to "'" so that "you’re" and "you're" are one token.
 _APOSTROPHES = {"\u2019": "'", "\u2018": "'", "\u02bc": "'", "\u2032": "'", "`": "'"}
+# Text encoded as UTF-8 or Windows-1252 and read back as Latin-1 leaves C1 controls (U+0080-U+009F)
+# behind, alone ("It\x92s") or with the other bytes of a character ("youâ\x80\x99re", "you\x80\x99re").
+_MOJIBAKE = re.compile("[\u00c2-\u00f4]?[\u0080-\u009f][\u0080-\u00bf]{0,2}")
+# The lead byte most often lost from a UTF-8 sequence of two continuation bytes: punctuation U+2000-U+2FFF.
+_PUNCTUATION_LEAD = b"\xe2"
 
 
 @functools.cache
@@ -35,13 +42,36 @@ def fold_char(char: str) -> str:
     out = []
     for part in unicodedata.normalize("NFKD", char):
         category = unicodedata.category(part)
-        # Combining marks (accents stacked on "fück") and format characters
-        # (zero-width joiners, soft hyphens) are dropped so they cannot split words.
-        if category.startswith("M") or category == "Cf":
+        # Combining marks (accents stacked on "fück"), format characters (zero-width joiners, soft
+        # hyphens) and C1 controls left by broken encodings are dropped so they cannot split words.
+        if category.startswith("M") or category in ("Cf", "Cc"):
             continue
         for lowered in part.casefold():
             out.append(_confusable_letters().get(lowered, lowered))
     return "".join(out)
+
+
+@functools.lru_cache(maxsize=4096)
+def repair_mojibake(run: str) -> str:
+    """What a run of mis-decoded bytes meant: the character it encoded, or '' when it cannot be told."""
+    try:
+        raw = run.encode("latin-1")
+    except UnicodeEncodeError:
+        return ""
+    candidates = [raw] if raw[0] >= 0xC2 else [raw, _PUNCTUATION_LEAD + raw]
+    for candidate in candidates:
+        try:
+            decoded = candidate.decode("utf-8")
+        except UnicodeDecodeError:
+            continue
+        if len(decoded) == 1:
+            return decoded
+    if len(raw) == 1:
+        try:
+            return raw.decode("cp1252")  # "It\x92s": Windows-1252's right single quote
+        except UnicodeDecodeError:
+            return ""
+    return ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,31 +80,51 @@ class FoldedText:
 
     original: str
     text: str
-    starts: tuple[int, ...]
-    ends: tuple[int, ...]
+    starts: Sequence[int]
+    ends: Sequence[int]
 
     def original_span(self, start: int, end: int) -> tuple[int, int]:
         """Map a span [start, end) of the folded text to a span of the original text."""
         return self.starts[start], self.ends[end - 1]
 
+    def original_index(self, index: int) -> int:
+        """The original position of folded character `index`."""
+        return self.starts[index]
+
+
+def _repairs(text: str) -> dict[int, tuple[int, str]]:
+    """Runs of broken encoding by start: their end and the repaired text."""
+    found: dict[int, tuple[int, str]] = {}
+    for match in _MOJIBAKE.finditer(text):
+        found[match.start()] = (match.end(), repair_mojibake(match.group()))
+    return found
+
 
 def fold(text: str) -> FoldedText:
-    """Fold text: NFKD, drop marks and format characters, casefold, map look-alikes to ASCII."""
+    """Fold text: NFKD, drop marks and format characters, casefold, map look-alikes to ASCII, repair broken encodings."""
     if text.isascii():
         lowered = text.lower().replace("`", "'")
-        positions = tuple(range(len(text)))
-        return FoldedText(text, lowered, positions, tuple(range(1, len(text) + 1)))
+        size = len(text)
+        return FoldedText(text, lowered, range(size), range(1, size + 1))
+    repairs = _repairs(text) if any("\x80" <= char <= "\x9f" for char in text) else {}
     chars: list[str] = []
     starts: list[int] = []
     ends: list[int] = []
-    for index, char in enumerate(text):
-        folded = char.lower() if char.isascii() else fold_char(char)
-        if not folded:
-            if ends and ends[-1] == index:
-                ends[-1] = index + 1  # a dropped mark belongs to the letter before it
-            continue
+    index, size = 0, len(text)
+    while index < size:
+        char = text[index]
+        if index in repairs:
+            end, repaired = repairs[index]
+            folded = "".join(fold_char(piece) if not piece.isascii() else piece.lower() for piece in repaired)
+            span_end = end
+        else:
+            folded = char.lower() if char.isascii() else fold_char(char)
+            span_end = index + 1
+        if not folded and ends and ends[-1] == index:
+            ends[-1] = span_end  # a dropped mark belongs to the letter before it
         for piece in folded:
             chars.append(piece)
             starts.append(index)
-            ends.append(index + 1)
-    return FoldedText(text, "".join(chars), tuple(starts), tuple(ends))
+            ends.append(span_end)
+        index = span_end
+    return FoldedText(text, "".join(chars), starts, ends)

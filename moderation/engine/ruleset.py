@@ -2,316 +2,257 @@
 
 from __future__ import annotations
 
-import re
+import bisect
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
+import ahocorasick
 import re2
 
+from .chart import Chart, WorkBudgetError
 from .detectors import DETECTORS, Span
+from .lattice import MIN_JOINED_LETTERS, Lattice, build_lattice
 from .model import CATEGORIES, Assessment, Decision, Match, Reason, Rule, Settings
 from .normalize import FoldedText, fold
-from .templates import Template
-from .tokens import ONE_LETTER_WORDS, Token, joined_forms, letter_runs, spaced_out_words, split_words, tokenize
-from .trie import StemIndex
-from .wordlist import common_words
+from .spans import SpanSet, outermost
+from .spelling import Speller
+from .symbols import START, Series, Sym, required_masks
+from .trie import TrieNode
 
-# Entry kinds in the anchor index.
-_HIT, _EXCEPTION, _ALLOW = 0, 1, 2
-# Double-quoted passages (straight or curly quotes): what a commenter reports someone else said.
-# Kept short: a long stretch between two quote marks is more often badly paired quotes than a quotation.
-# A quotation hugs its quote marks ("like this"); a quote mark followed by a space is more often the end of one.
-_QUOTED = re.compile(r'"[^"\s](?:[^"\n]{0,148}[^"\s])?"|\u201c[^\u201d\n]{1,150}\u201d')
-# A quote only reports speech when the comment says something outside it.
-_MIN_WORDS_OUTSIDE_QUOTES = 3
-
-
-def _overlaps(span: Span, others: Iterable[Span]) -> bool:
-    return any(span[0] < end and start < span[1] for start, end in others)
+# Entry kinds: a rule's template, its exception, a cue word that cancels it nearby, an allowed
+# phrase (any rule), a frame that mentions rather than uses words ("the word ...", "he said ...").
+HIT, EXCEPTION, NEAR, ALLOW, MENTION = 0, 1, 2, 3, 4
+# A quotation only reports speech when the comment says something outside it.
+MIN_WORDS_OUTSIDE_QUOTES = 3
+# Matching steps a comment may use: far above what any ordinary comment needs (a few thousand).
+WORK_BUDGET = 400_000
+_MEMO_LIMIT = 200_000
 
 
-def _inside(span: Span, others: Iterable[Span]) -> bool:
-    return any(start <= span[0] and span[1] <= end for start, end in others)
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """A symbol the ruleset looks for: whose it is, what kind, and the word sets it needs."""
+
+    rule: int
+    kind: int
+    symbol: Sym
+    needs: tuple[int, ...]
+    anchored: bool
+    window: int = 0
 
 
-def _outermost(spans: Iterable[Span]) -> list[Span]:
-    """Distinct spans without those inside another: a shorter hit inside a longer one adds nothing for the moderator.
+@dataclass(frozen=True, slots=True)
+class Compiled:
+    """What the compiler hands the ruleset: the phrase trie, the speller, the modifiers, and word-set odds."""
 
-    One pass over the spans sorted by start, longest first (linear after sorting: a comment can hold thousands of hits).
-    """
-    kept: list[Span] = []
-    reach = -1
-    for span in sorted(set(spans), key=lambda span: (span[0], -span[1])):
-        if span[1] > reach:
-            kept.append(span)
-            reach = span[1]
-    return kept
+    root: TrieNode
+    speller: Speller
+    letters: Any
+    modifier: Sym | None
+    rarity: tuple[float, ...]
 
 
-def _quoted_spans(text: str, tokens: list[Token]) -> list[Span]:
-    """Double-quoted passages, when the comment has words of its own outside them."""
-    spans = [match.span() for match in _QUOTED.finditer(text)]
-    if not spans:
-        return []
-    outside = sum(1 for token in tokens if not _inside((token.start, token.end), spans))
-    return spans if outside >= _MIN_WORDS_OUTSIDE_QUOTES else []
-
-
-def _merged_token_lists(tokens: list[Token], runs: list[list[Token]]) -> list[list[Token]]:
-    """Token lists with each run of spaced-out letters replaced by one joined token (linear in the tokens)."""
-    if not runs:
-        return []
-    run_at = {run[0].start: run for run in runs}
-    in_run = {token.start for run in runs for token in run}
-    variants: list[list[Token]] = []
-    seen: set[tuple[tuple[int, int], ...]] = set()
-    # A run may swallow a neighbouring one-letter word ("a f a g g o t", "i m m i g r a n t i see"):
-    # try it with and without that letter at either end, since a word may also start with one ("i m m ...").
-    for trim_head, trim_tail in ((False, False), (True, True), (False, True), (True, False)):
-        merged: list[Token] = []
-        for token in tokens:
-            if token.start not in in_run:
-                merged.append(token)
-                continue
-            run = run_at.get(token.start)
-            if run is None:
-                continue
-            inside = list(run)
-            head = [inside.pop(0)] if trim_head and inside[0].forms[0] in ONE_LETTER_WORDS else []
-            tail = [inside.pop()] if trim_tail and len(inside) > 1 and inside[-1].forms[0] in ONE_LETTER_WORDS else []
-            forms = joined_forms(inside) if not (head or tail) else ("".join(other.forms[0] for other in inside),)
-            merged.extend([*head, Token(inside[0].start, inside[-1].end, forms), *tail])
-        key = tuple((token.start, token.end) for token in merged)
-        if key not in seen:  # no one-letter word at that end: the same list again
-            seen.add(key)
-            variants.append(merged)
-    return variants
-
-
-class _WindowOr:
-    """OR of the slot masks over any window of tokens in O(1), after an O(n log n) sparse table."""
-
-    def __init__(self, masks: list[int]):
-        self.size = len(masks)
-        self.levels = [masks]
-        width = 1
-        while width * 2 <= self.size:
-            below = self.levels[-1]
-            self.levels.append([below[i] | below[i + width] for i in range(self.size - 2 * width + 1)])
-            width *= 2
-        self.whole = self.between(0, self.size) if self.size else 0
-
-    def between(self, start: int, end: int) -> int:
-        """OR of the masks of tokens start..end-1 (end is clipped to the text)."""
-        end = min(end, self.size)
-        if end <= start:
-            return 0
-        level = (end - start).bit_length() - 1
-        row = self.levels[level]
-        return row[start] | row[end - (1 << level)]
+def letters_automaton(vocabulary: Iterable[str]) -> Any:
+    """An Aho-Corasick automaton of the rule words, to find them spelt out in single letters."""
+    automaton = ahocorasick.Automaton()
+    for word in vocabulary:
+        if len(word) >= MIN_JOINED_LETTERS and word.isalpha():
+            automaton.add_word(word, len(word))
+    if len(automaton):
+        automaton.make_automaton()
+    return automaton
 
 
 class Ruleset:
     """A compiled set of rules; evaluate() is pure and safe to call from many threads at once."""
 
-    def __init__(self, rules: tuple[Rule, ...], settings: Settings, version: str, files: tuple[str, ...] = ()):
+    def __init__(self, rules: tuple[Rule, ...], settings: Settings, version: str, compiled: Compiled, files: tuple[str, ...] = ()):
         self.rules = rules
         self.settings = settings
         self.version = version
         self.files = files
-        self._entries: list[tuple[int, Template, int]] = []
-        self._anchors: StemIndex[list[int]] = StemIndex()
-        self._patterns: list[tuple[int, object, int]] = []
-        self._detector_rules: list[int] = []
-        # Spelling -> anchored entries; spellings repeat across comments (Zipf), so most lookups hit this cache.
-        self._candidate_cache: dict[tuple[str, ...], tuple[int, ...]] = {}
-        # Read split words against this list; loaded with the rules, so the first comment does not wait for it.
-        self._common_words = common_words()
-        # Prefilter: an entry is only tried at a token when each of its other required word sets (slots)
-        # has a word starting within the entry's reach. Anchors are often common words ("you", "they");
-        # the rarer required slot (an insult, a violent verb) is absent from most windows. Slots are bits
-        # of an int, so a window's slots are a few ORs and the test one AND.
-        self._slot_numbers: dict[int, int] = {}
-        self._slot_index: StemIndex[int] = StemIndex()
-        self._requirements: list[int] = []
-        self._reach: list[int] = []
-        self._slot_cache: dict[tuple[str, ...], int] = {}
+        self.compiled = compiled
+        self.entries: list[Entry] = []
+        self._patterns: list[tuple[int, Any, int]] = []
+        self._detector_rules = [index for index, rule in enumerate(rules) if rule.detectors]
         for index, rule in enumerate(rules):
-            for template in rule.templates:
-                self._add_template(index, template, _HIT)
-            for template in rule.unless:
-                self._add_template(index, template, _EXCEPTION)
-            self._patterns.extend((index, pattern, _HIT) for pattern in rule.patterns)
-            self._patterns.extend((index, pattern, _EXCEPTION) for pattern in rule.unless_patterns)
-            if rule.detectors:
-                self._detector_rules.append(index)
-        self._quote_rules = frozenset(index for index, rule in enumerate(rules) if rule.unless_quoted)
+            for symbol in rule.templates:
+                self._add(index, HIT, symbol)
+            for symbol in rule.unless:
+                self._add(index, EXCEPTION, symbol)
+            for cue in rule.unless_near:
+                self._add(index, NEAR, cue.words, cue.window)
+            self._patterns.extend((index, pattern, HIT) for pattern in rule.patterns)
+            self._patterns.extend((index, pattern, EXCEPTION) for pattern in rule.unless_patterns)
+        for symbol in settings.allow:
+            self._add(-1, ALLOW, symbol)
+        for symbol in settings.mentions:
+            self._add(-1, MENTION, symbol)
+        self._build_index()
+        self._pattern_set = self._compile_pattern_set()
+
+    def _add(self, rule: int, kind: int, symbol: Sym, window: int = 0) -> None:
+        anchored = isinstance(symbol, Series) and symbol.elements[0][0] == START
+        self.entries.append(Entry(rule, kind, symbol, required_masks(symbol), anchored, window))
+
+    def _build_index(self) -> None:
+        """Index each entry under the rarest word set it needs: most comments hold none of them."""
+        rarity = self.compiled.rarity
+        self._by_bit: dict[int, list[int]] = defaultdict(list)
+        for number, entry in enumerate(self.entries):
+            key = min(entry.needs, key=lambda mask: _odds(mask, rarity))
+            for bit in _bits(key):
+                self._by_bit[bit].append(number)
+        self._keyed: dict[int, tuple[int, ...]] = {}
+
+    def _compile_pattern_set(self) -> Any:
         # All patterns in one RE2 set: one linear scan tells which (usually none) need their spans found.
-        self._pattern_set: Any = None
-        if self._patterns:
-            options = re2.Options()
-            options.max_mem = 64 << 20
-            self._pattern_set = re2.Set.SearchSet(options)
-            for _rule_index, pattern, _kind in self._patterns:
-                self._pattern_set.Add(pattern.pattern)  # type: ignore[attr-defined]
-            self._pattern_set.Compile()
-        for template in settings.allow:
-            self._add_template(-1, template, _ALLOW)
+        if not self._patterns:
+            return None
+        options = re2.Options()
+        options.max_mem = 64 << 20
+        pattern_set = re2.Set.SearchSet(options)
+        for _rule, pattern, _kind in self._patterns:
+            pattern_set.Add(pattern.pattern)
+        pattern_set.Compile()
+        return pattern_set
 
-    def _add_template(self, rule_index: int, template: Template, kind: int) -> None:
-        entry = len(self._entries)
-        self._entries.append((rule_index, template, kind))
-        for key in dict.fromkeys(template.anchors()):
-            self._anchors.setdefault(key, list).append(entry)
-        required = 0
-        # The first part is the anchor, already matched when the entry is a candidate.
-        for slot in template.required_slots()[1 if template.starts_with_required() else 0 :]:
-            number = self._slot_numbers.get(id(slot.words))
-            if number is None:
-                number = self._slot_numbers[id(slot.words)] = len(self._slot_numbers)
-                for key in dict.fromkeys(slot.words.first_words()):
-                    self._slot_index.put(key, self._slot_index.setdefault(key, default=0) | (1 << number))
-            required |= 1 << number
-        self._requirements.append(required)
-        self._reach.append(template.max_tokens())
+    def __getstate__(self) -> dict[str, Any]:
+        state = dict(self.__dict__)
+        state["_pattern_set"], state["_keyed"] = None, {}
+        return state
 
-    def _slot_masks(self, tokens: list[Token]) -> list[int]:
-        """For each token, the bits of the required word sets that one of its spellings may start."""
-        cache = self._slot_cache
-        masks = []
-        for token in tokens:
-            mask = cache.get(token.forms)
-            if mask is None:
-                mask = 0
-                for form in token.forms:
-                    for bits in self._slot_index.lookup(form, self.settings.safe_words):
-                        mask |= bits
-                if len(cache) > 500_000:
-                    cache.clear()
-                cache[token.forms] = mask
-            masks.append(mask)
-        return masks
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        self._pattern_set = self._compile_pattern_set()
 
-    def _candidates(self, forms: tuple[str, ...]) -> tuple[int, ...]:
-        """Entries whose first word matches any of a token's spellings (memoised per spelling set)."""
-        cached = self._candidate_cache.get(forms)
-        if cached is not None:
-            return cached
-        candidates: set[int] = set()
-        for form in forms:
-            for bucket in self._anchors.lookup(form, self.settings.safe_words):
-                candidates.update(bucket)
-        result = tuple(sorted(candidates))
-        if len(self._candidate_cache) > 500_000:
-            self._candidate_cache.clear()
-        self._candidate_cache[forms] = result
-        return result
+    def _candidates(self, chart: Chart) -> list[int]:
+        """Entries keyed by a word set the comment holds and whose every needed word set is present."""
+        keyed, by_bit = self._keyed, self._by_bit
+        found: set[int] = set()
+        for mask in chart.by_mask:
+            entries = keyed.get(mask)
+            if entries is None:
+                hits: set[int] = set()
+                for bit in _bits(mask):
+                    hits.update(by_bit.get(bit, ()))
+                entries = tuple(hits)
+                if len(keyed) >= _MEMO_LIMIT:
+                    keyed.clear()
+                keyed[mask] = entries
+            found.update(entries)
+        present, all_entries = chart.present, self.entries
+        return sorted(number for number in found if all(present & need for need in all_entries[number].needs))
 
-    def _template_spans(
-        self, tokens: list[Token], found: dict[int, list[Span]], exceptions: dict[int, list[Span]], allowed: list[Span]
-    ) -> None:
-        safe = self.settings.safe_words
-        windows = _WindowOr(self._slot_masks(tokens))
-        present = windows.whole
-        requirements, reach = self._requirements, self._reach
-        for position, token in enumerate(tokens):
-            for entry in self._candidates(token.forms):
-                required = requirements[entry]
-                if required and (
-                    present & required != required or windows.between(position, position + reach[entry]) & required != required
-                ):
-                    continue
-                rule_index, template, kind = self._entries[entry]
-                end = template.match(tokens, position, safe)
-                if end < 0:
-                    continue
-                span = (token.start, tokens[end - 1].end)
-                self._record(rule_index, kind, span, found, exceptions, allowed)
+    def _matches(self, chart: Chart, entry: Entry) -> list[tuple[int, int]]:
+        """Token spans of an entry's longest match at each position where it can start."""
+        symbol, lattice = entry.symbol, chart.lattice
+        spans = []
+        for start in chart.starts(symbol.first):
+            if entry.anchored and not lattice.sentence_start(start):
+                continue
+            ends = chart.ends(symbol, start)
+            if ends:
+                spans.append((start, max(ends)))
+        return spans
 
-    def _spaced_spans(
-        self, text: str, tokens: list[Token], found: dict[int, list[Span]], exceptions: dict[int, list[Span]], allowed: list[Span]
-    ) -> None:
-        runs = letter_runs(tokens)
-        if not runs:
-            return  # most comments: no run of single letters
-        safe = self.settings.safe_words
-        for joined in spaced_out_words(text, tokens):
-            for entry in self._candidates(joined.forms):
-                rule_index, template, kind = self._entries[entry]
-                if template.match((joined,), 0, safe) == 1:
-                    self._record(rule_index, kind, (joined.start, joined.end), found, exceptions, allowed)
-        # Spaced-out words inside phrases ("shoot the next d i s a b l e d person"): match the
-        # templates again over the tokens with each longest run of letters joined into one word.
-        for merged in _merged_token_lists(tokens, runs):
-            self._template_spans(merged, found, exceptions, allowed)
-
-    def _split_spans(
-        self, text: str, tokens: list[Token], found: dict[int, list[Span]], exceptions: dict[int, list[Span]], allowed: list[Span]
-    ) -> None:
-        """Words written in two parts ("id iot", "sh yt", "dim-wit") that a rule's word list names."""
-        safe = self.settings.safe_words
-        for split in split_words(text, tokens, self._common_words):
-            if split.of_fragments:
-                entries: Iterable[int] = self._candidates(split.joined.forms)
-            else:
-                # A stem ("fck*") would also reach into the next word of ordinary text ("FC Katowice").
-                entries = [entry for form in split.joined.forms for entry in self._anchors.exact.get(form, ())]
-            for entry in entries:
-                rule_index, template, kind = self._entries[entry]
-                if template.match((split.joined,), 0, safe) == 1:
-                    self._record(rule_index, kind, (split.joined.start, split.joined.end), found, exceptions, allowed)
-
-    @staticmethod
-    def _record(
-        rule_index: int, kind: int, span: Span, found: dict[int, list[Span]], exceptions: dict[int, list[Span]], allowed: list[Span]
-    ) -> None:
-        if kind == _HIT:
-            found[rule_index].append(span)
-        elif kind == _EXCEPTION:
-            exceptions[rule_index].append(span)
-        else:
-            allowed.append(span)
+    def lattice(self, folded: FoldedText) -> Lattice:
+        """The token lattice of a folded comment (tokens, other readings, sentences, quotations)."""
+        return build_lattice(folded, self.compiled.speller, self.compiled.letters)
 
     def rule_spans(self, folded: FoldedText) -> dict[int, list[Span]]:
         """Folded-text spans of every rule that fired, after exceptions and allowed phrases."""
-        text = folded.text
-        tokens = tokenize(text)
+        return self._rule_spans(folded)[0]
+
+    def _rule_spans(self, folded: FoldedText) -> tuple[dict[int, list[Span]], bool]:
+        lattice = self.lattice(folded)
+        chart = Chart(lattice, self.compiled.root, self.settings.safe_words, self.compiled.modifier, WORK_BUDGET)
         found: dict[int, list[Span]] = defaultdict(list)
         exceptions: dict[int, list[Span]] = defaultdict(list)
+        cues: dict[int, list[tuple[int, int, int]]] = defaultdict(list)
         allowed: list[Span] = []
-        self._template_spans(tokens, found, exceptions, allowed)
-        self._spaced_spans(text, tokens, found, exceptions, allowed)
-        self._split_spans(text, tokens, found, exceptions, allowed)
-        matched_patterns = self._pattern_set.Match(text) if self._pattern_set is not None else None
-        for number in sorted(matched_patterns or ()):
-            rule_index, pattern, kind = self._patterns[number]
-            for match in pattern.finditer(text):
-                if match.end() > match.start():
-                    self._record(rule_index, kind, match.span(), found, exceptions, allowed)
+        mentions: dict[int, int] = {}
+        exhausted = False
+        for number in self._candidates(chart):
+            entry = self.entries[number]
+            try:
+                spans = self._matches(chart, entry)
+            except WorkBudgetError:
+                exhausted = True
+                break
+            for start, end in spans:
+                kind = entry.kind
+                if kind == HIT:
+                    found[entry.rule].append(lattice.char_span(start, end))
+                elif kind == EXCEPTION:
+                    exceptions[entry.rule].append(lattice.char_span(start, end))
+                elif kind == NEAR:
+                    cues[entry.rule].append((start, end, entry.window))
+                elif kind == ALLOW:
+                    allowed.append(lattice.char_span(start, end))
+                else:
+                    sentence = lattice.sentence[start]
+                    mentions[sentence] = min(start, mentions.get(sentence, start))
+        self._pattern_spans(folded.text, found, exceptions)
         if self._detector_rules:
-            cache: dict[str, list[Span]] = {}
+            detected: dict[str, list[Span]] = {}
             for rule_index in self._detector_rules:
                 for name in self.rules[rule_index].detectors:
-                    if name not in cache:
-                        cache[name] = DETECTORS[name](text, self.settings.allowed_domains)
-                    found[rule_index].extend(cache[name])
-        quoted = _quoted_spans(text, tokens) if self._quote_rules else []
+                    if name not in detected:
+                        detected[name] = DETECTORS[name](folded.text, self.settings.allowed_domains)
+                    found[rule_index].extend(detected[name])
+        return self._filter(lattice, found, exceptions, cues, SpanSet(allowed), mentions), exhausted
+
+    def _pattern_spans(self, text: str, found: dict[int, list[Span]], exceptions: dict[int, list[Span]]) -> None:
+        if self._pattern_set is None:
+            return
+        for number in sorted(self._pattern_set.Match(text) or ()):
+            rule_index, pattern, kind = self._patterns[number]
+            target = found if kind == HIT else exceptions
+            target[rule_index].extend(match.span() for match in pattern.finditer(text) if match.end() > match.start())
+
+    def _filter(
+        self,
+        lattice: Lattice,
+        found: dict[int, list[Span]],
+        exceptions: dict[int, list[Span]],
+        cues: dict[int, list[tuple[int, int, int]]],
+        allowed: SpanSet,
+        mentions: dict[int, int],
+    ) -> dict[int, list[Span]]:
+        """Drop hits that an exception overlaps, an allowed phrase holds, a quotation, a mention or a cue word cancels."""
+        quoted = self._quotations(lattice)
         fired: dict[int, list[Span]] = {}
         for rule_index, spans in found.items():
             rule = self.rules[rule_index]
-            kept = sorted({span for span in spans if not _overlaps(span, exceptions.get(rule_index, ())) and not _inside(span, allowed)})
-            if quoted and rule_index in self._quote_rules:
-                kept = [span for span in kept if not _inside(span, quoted)]
-            kept = _outermost(kept)
+            own = SpanSet(exceptions.get(rule_index, ()))
+            kept = [span for span in set(spans) if not own.overlaps(span) and not allowed.contains(span)]
+            if quoted and rule.unless_quoted:
+                kept = [span for span in kept if not quoted.contains(span)]
+            if mentions and rule.unless_mentioned:
+                kept = [span for span in kept if not _mentioned(lattice, span, mentions)]
+            if rule_index in cues:
+                kept = [span for span in kept if not _near(lattice, span, cues[rule_index])]
+            kept = outermost(kept)
             if len(kept) >= rule.min_matches:
                 fired[rule_index] = kept
         return fired
 
+    @staticmethod
+    def _quotations(lattice: Lattice) -> SpanSet | None:
+        """The quotations, when the comment has words of its own outside them (someone reporting what was said)."""
+        if not lattice.quotes:
+            return None
+        spans = SpanSet(lattice.quotes)
+        outside = sum(1 for start, end in zip(lattice.starts, lattice.ends, strict=True) if not spans.contains((start, end)))
+        return spans if outside >= MIN_WORDS_OUTSIDE_QUOTES else None
+
     def assess(self, text: str) -> Assessment:
         """Evaluate a comment and keep every detail (for explanations and rule tests)."""
         folded = fold(text)
-        fired = self.rule_spans(folded)
+        fired, exhausted = self._rule_spans(folded)
         hits: list[Reason] = []
         scores: dict[str, float] = defaultdict(float)
         for rule_index in sorted(fired):
@@ -325,7 +266,7 @@ class Ruleset:
                 scores[rule.category] += rule.score
         rejected = tuple(c for c in CATEGORIES if scores.get(c, 0.0) >= self.settings.threshold(c))
         reasons = tuple(hit for hit in hits if hit.mode == "shadow" or hit.category in rejected)
-        decision = Decision("reject" if rejected else "approve", rejected, reasons, self.version)
+        decision = Decision("reject" if rejected else "approve", rejected, reasons, self.version, exhausted)
         return Assessment(folded.text, tuple(hits), dict(scores), decision)
 
     def evaluate(self, text: str) -> Decision:
@@ -335,3 +276,37 @@ class Ruleset:
     def fired_rule_ids(self, text: str) -> set[str]:
         """Ids of the rules that fire on a text, whatever the thresholds (used to check examples)."""
         return {self.rules[index].id for index in self.rule_spans(fold(text))}
+
+
+def _token_range(lattice: Lattice, span: Span) -> tuple[int, int]:
+    """The token positions a folded-text span covers."""
+    start = bisect.bisect_right(lattice.ends, span[0])
+    end = max(start + 1, bisect.bisect_left(lattice.starts, span[1]))
+    return start, end
+
+
+def _mentioned(lattice: Lattice, span: Span, mentions: dict[int, int]) -> bool:
+    """True when a mention frame ("the word", "he said") opens earlier in the hit's sentence."""
+    start, _end = _token_range(lattice, span)
+    if start >= lattice.size:
+        return False
+    frame = mentions.get(lattice.sentence[start])
+    return frame is not None and frame <= start
+
+
+def _near(lattice: Lattice, span: Span, cues: list[tuple[int, int, int]]) -> bool:
+    """True when a cue word stands within its window of the hit, before or after it."""
+    start, end = _token_range(lattice, span)
+    return any(cue_start < end + window and cue_end > start - window for cue_start, cue_end, window in cues)
+
+
+def _bits(mask: int) -> Iterable[int]:
+    while mask:
+        low = mask & -mask
+        yield low.bit_length() - 1
+        mask ^= low
+
+
+def _odds(mask: int, rarity: tuple[float, ...]) -> float:
+    """How likely a comment is to hold a word of one of these word sets (estimated from word frequencies)."""
+    return sum(rarity[bit] for bit in _bits(mask) if bit < len(rarity))

@@ -7,6 +7,7 @@ from typing import Any
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
 
 from .detectors import DETECTORS
+from .inflection import INFLECT_KINDS
 from .model import CATEGORIES, SUBCATEGORIES
 
 _ALL_SUBCATEGORIES = sorted({sub for subs in SUBCATEGORIES.values() for sub in subs})
@@ -21,6 +22,16 @@ class ExamplesSchema(Schema):
 
     reject = fields.List(fields.String(validate=validate.Length(min=1)), required=True, validate=validate.Length(min=1))
     approve = fields.List(fields.String(validate=validate.Length(min=1)), load_default=list)
+
+
+class NearSchema(Schema):
+    """Cue words that cancel a rule's hit when they stand within `window` tokens of it."""
+
+    class Meta:
+        unknown = RAISE
+
+    window = fields.Integer(load_default=6, validate=validate.Range(min=1, max=20))
+    words = fields.List(fields.String(validate=validate.Length(min=1, max=2000)), required=True, validate=validate.Length(min=1))
 
 
 class RuleSchema(Schema):
@@ -46,6 +57,9 @@ class RuleSchema(Schema):
     unless = _TEXTS
     unless_patterns = fields.List(fields.String(validate=validate.Length(min=1, max=1000)))
     unless_quoted = fields.Boolean(load_default=False)
+    unless_mentioned = fields.Boolean(load_default=False)
+    unless_near = fields.List(fields.Nested(NearSchema))
+    modifiers = fields.Boolean(load_default=True)
     min_matches = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100))
     examples = fields.Nested(ExamplesSchema, required=True)
 
@@ -67,6 +81,24 @@ class RuleFileSchema(Schema):
     rules = fields.List(fields.Raw(), required=True, validate=validate.Length(min=1))
 
 
+class GroupSchema(Schema):
+    """One protected group of a `groups:` lexicon: its plural, singular and adjective forms."""
+
+    class Meta:
+        unknown = RAISE
+
+    id = fields.String(required=True, validate=validate.Regexp(r"^[a-z0-9][a-z0-9_-]{0,63}$"))
+    subcategory = fields.String(required=True, validate=validate.OneOf(SUBCATEGORIES["abuse"]))
+    plural = _TEXTS
+    singular = _TEXTS
+    adjective = _TEXTS
+
+    @validates_schema
+    def _has_forms(self, data: dict[str, Any], **kwargs: Any) -> None:
+        if not any(data.get(key) for key in ("plural", "singular", "adjective")):
+            raise ValidationError("a group needs at least one of plural, singular, adjective", "_schema")
+
+
 class LexiconSchema(Schema):
     """A lexicon written as a mapping (a plain list of words is also accepted)."""
 
@@ -75,10 +107,14 @@ class LexiconSchema(Schema):
 
     description = fields.String()
     words = fields.List(fields.String(validate=validate.Length(min=1, max=2000)), load_default=list)
-    inflect = fields.String(load_default="none", validate=validate.OneOf(["none", "noun", "verb"]))
-    typos = fields.Boolean(load_default=False)
+    inflect = fields.String(load_default="none", validate=validate.OneOf(list(INFLECT_KINDS)))
+    typos = fields.Boolean(load_default=True)
     source = fields.String(validate=validate.OneOf(["better_profanity"]))
     excluded = fields.List(fields.String(), load_default=list, data_key="exclude")
+    groups = fields.List(fields.Nested(GroupSchema))
+    people = fields.String(validate=validate.Length(min=1, max=200))
+    person = fields.String(validate=validate.Length(min=1, max=200))
+    refer = _TEXTS
 
 
 class SettingsSchema(Schema):
@@ -99,3 +135,4 @@ class SettingsSchema(Schema):
     )
     safe_words = fields.List(fields.String(), load_default=list)
     allow = _TEXTS
+    mentions = _TEXTS

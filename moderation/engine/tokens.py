@@ -1,15 +1,17 @@
-"""Split folded text into tokens, each with the spellings it may stand for (leetspeak, stretching)."""
+"""Split folded text into tokens, each with the spellings it may stand for (leetspeak, stretching), and find words written apart."""
 
 from __future__ import annotations
 
 import itertools
 import re
-from functools import lru_cache
 from typing import NamedTuple
 
 # Symbols that stand for letters inside a word ("sh!t", "@ss", "a$$", "f*ck") count as word characters.
-_TOKEN = re.compile(r"(?:[^\W_]|[@$*!|'])+")
+_TOKEN = re.compile(r"[\w@$*!|']+")  # "_" splits words too: handled in tokenize(), as it is rare
+_SPELLINGS: dict[str, tuple[str, ...]] = {}
+_SPELLINGS_LIMIT = 200_000
 _EDGE = "'!|*@$"
+_TRAILING = "!|'"
 # Leetspeak symbols and the letters they stand for; better-profanity's character map, inverted.
 LEET: dict[str, tuple[str, ...]] = {
     "@": ("a", "o"),
@@ -33,8 +35,6 @@ _DOUBLE = re.compile(r"([a-z])\1+")
 _MAX_VARIANTS = 8
 # Endings of English contractions, which keep their apostrophe ("can't", "you're").
 _CONTRACTIONS = ("'t", "'re", "'ve", "'ll", "'d", "'m", "'s")
-# The longest word that spaced-out letters are joined into ("f u c k" -> "fuck").
-MAX_JOINED_LETTERS = 24
 # The longest piece of a word split by one space that is read back as part of it ("id iot", "sh yt").
 MAX_FRAGMENT = 3
 # One-letter words: they may start or end a run of spaced-out letters ("a f a g g o t"), and stand alone before a space.
@@ -67,7 +67,6 @@ def _stretch_variants(word: str) -> list[str]:
     return [_STRETCH.sub(r"\1", word), _STRETCH.sub(r"\1\1", word), _DOUBLE.sub(r"\1", word)]
 
 
-@lru_cache(maxsize=200_000)
 def spellings(raw: str) -> tuple[str, ...]:
     """Return the distinct spellings a raw token may stand for, the plain one first."""
     core = raw.strip("'!|")
@@ -90,14 +89,40 @@ def spellings(raw: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(form for form in forms + extra if form))
 
 
+def _forms(raw: str) -> tuple[str, ...]:
+    forms = _SPELLINGS.get(raw)
+    if forms is None:
+        if len(_SPELLINGS) >= _SPELLINGS_LIMIT:
+            _SPELLINGS.clear()
+        forms = _SPELLINGS[raw] = spellings(raw)
+    return forms
+
+
 def tokenize(text: str) -> list[Token]:
     """Tokenise folded text into word tokens with their lookup spellings."""
     tokens: list[Token] = []
     append = tokens.append
     make = tuple.__new__  # Token's own constructor is a Python-level call; this is the hot loop of the engine
+    get = _SPELLINGS.get
     for match in _TOKEN.finditer(text):
         start, end = match.span()
-        forms = spellings(text[start:end])
+        raw = text[start:end]
+        if raw[-1] in _TRAILING and end - start > 1:
+            # "idiot!!!", "word'": the marks after a word are punctuation, not part of it ("sh!t" keeps its "!").
+            trimmed = raw.rstrip(_TRAILING)
+            if trimmed and trimmed[-1].isalnum():
+                end = start + len(trimmed)
+                raw = trimmed
+        if "_" in raw:
+            offset = start
+            for piece in raw.split("_"):
+                forms = _forms(piece) if piece else ()
+                if forms:
+                    append(make(Token, (offset, offset + len(piece), forms)))
+                offset += len(piece) + 1
+            continue
+        found = get(raw)
+        forms = found if found is not None else _forms(raw)
         if forms:
             append(make(Token, (start, end, forms)))
     return tokens
@@ -118,68 +143,3 @@ def letter_runs(tokens: list[Token], min_letters: int = 3) -> list[list[Token]]:
     if len(run) >= min_letters:
         runs.append(run)
     return runs
-
-
-def joined_forms(letters: list[Token]) -> tuple[str, ...]:
-    """The spellings of single-letter tokens read as one word (a few leetspeak readings at most)."""
-    return tuple(dict.fromkeys("".join(combo) for combo in itertools.islice(itertools.product(*(t.forms for t in letters)), _MAX_VARIANTS)))
-
-
-def spaced_out_words(text: str, tokens: list[Token], min_letters: int = 3) -> list[Token]:
-    """Join runs of single letters ("f u c k", "f.u.c.k") into tokens, one per sub-run of min_letters to MAX_JOINED_LETTERS."""
-    joined: list[Token] = []
-    for run in letter_runs(tokens, min_letters):
-        for first in range(len(run)):
-            # Capped: a run of n letters has n**2 sub-runs, and no word is longer than the cap.
-            # Spellings grow one letter at a time: the same readings, in the same order, as joined_forms().
-            readings = [""]
-            for last in range(first, min(len(run), first + MAX_JOINED_LETTERS)):
-                readings = [reading + form for reading in readings for form in run[last].forms][:_MAX_VARIANTS]
-                if last - first + 1 >= min_letters:
-                    joined.append(Token(run[first].start, run[last].end, tuple(dict.fromkeys(readings))))
-    return joined
-
-
-class SplitWord(NamedTuple):
-    """Two adjacent tokens read as one word, and whether a hyphen joined them."""
-
-    joined: Token
-    first: Token
-    second: Token
-    hyphenated: bool
-
-    @property
-    def of_fragments(self) -> bool:
-        """True when both parts are fragments ("du mb"); with a whole word beside one ("f ucking"), only words named in full count."""
-        return max(self.first.end - self.first.start, self.second.end - self.second.start) <= MAX_FRAGMENT
-
-
-def split_words(text: str, tokens: list[Token], words: frozenset[str]) -> list[SplitWord]:
-    """Adjacent tokens that may be one word written apart: joined by a hyphen, or by one space beside a fragment.
-
-    A fragment is a piece of at most MAX_FRAGMENT letters that is not one of `words` ("id iot", "sh yt");
-    two words side by side are what they say ("who re-elected", "pen is", "to wikipedia"), as is the
-    article "a" before a word ("a hoe").
-    """
-    # Fragments are rare in ordinary text: find them in one pass, then look only at their neighbours.
-    fragments = {index for index, (start, end, forms) in enumerate(tokens) if end - start <= MAX_FRAGMENT and forms[0] not in words}
-    pairs: dict[int, bool] = {}  # index of the first token of a pair -> joined by a hyphen
-    last = len(tokens) - 1
-    for index in fragments:
-        for left in (index - 1, index):
-            if (
-                0 <= left < last
-                and text[tokens[left].end : tokens[left + 1].start] == " "
-                and tokens[left].forms[0] not in ONE_LETTER_WORDS
-            ):
-                pairs[left] = False
-    if "-" in text:
-        for left in range(last):
-            if text[tokens[left].end : tokens[left + 1].start] == "-":
-                pairs[left] = True
-    joined: list[SplitWord] = []
-    for first_index in sorted(pairs):
-        first, second = tokens[first_index], tokens[first_index + 1]
-        forms = tuple(dict.fromkeys(head + tail for head in first.forms for tail in second.forms))[:_MAX_VARIANTS]
-        joined.append(SplitWord(Token(first.start, second.end, forms), first, second, pairs[first_index]))
-    return joined

@@ -34,3 +34,13 @@ def common_words() -> frozenset[str]:
 def ordinary_word_set() -> frozenset[str]:
     """The ordinary words as a set, for membership tests."""
     return frozenset(ordinary_words())
+
+
+# Words this frequent are known words: the speller never reads them as misspellings of rule words.
+KNOWN_WORDS = 100_000
+
+
+@lru_cache(maxsize=1)
+def known_words() -> frozenset[str]:
+    """The words among the KNOWN_WORDS most frequent English tokens."""
+    return frozenset(ordinary_words(KNOWN_WORDS))

@@ -52,3 +52,52 @@ def errors_of(write_rules: WriteRules) -> Callable[..., list[RuleError]]:
         return raised.value.errors
 
     return load
+
+
+# Lexicons for template tests; `modifier`, `negation` and `list_words` switch on the operators that use them.
+TEST_LEXICONS = """
+second_person: [you, u, you guys]
+be: [are, is, "'re"]
+intensifier: [complete, total]
+insult:
+  inflect: noun
+  words: [moron, idiot, clown]
+violent_verb:
+  inflect: verb
+  words: [kill, stab, beat up, shoot]
+modifier: [really, truly, so, without a doubt]
+negation: [not, never, "no", "aren't", "isn't", "don't"]
+list_words: [and, or]
+nation:
+  groups:
+    - {id: kurds, subcategory: racism, plural: [Kurds], singular: [Kurd], adjective: [Kurdish]}
+    - {id: arabs, subcategory: racism, plural: [Arabs], singular: [Arab], adjective: [Arab]}
+  people: "(people|men|women)"
+  person: "(man|woman|person)"
+  refer: [they, them]
+"""
+
+
+@pytest.fixture
+def find(write_rules: WriteRules) -> Callable[..., list[str]]:
+    """find(template, text) -> the texts the template matches in text (with TEST_LEXICONS), [] when none."""
+    built: dict[tuple[str, ...], Ruleset] = {}
+
+    def run(template: str, text: str, lexicons: str = TEST_LEXICONS, options: str = "") -> list[str]:
+        key = (template, lexicons, options)
+        if key not in built:
+            rule = f"""
+            category: threat
+            rules:
+              - id: t
+                message: test
+                templates: [{template!r}]
+                {options}
+                examples: {{reject: [x]}}
+            """
+            name = f"r{len(built)}"
+            built[key] = load_ruleset(write_rules({"t.yml": rule, "lexicons/l.yml": lexicons}, name=name), check_examples=False)
+        hits = built[key].assess(text).hits
+        return [match.text for hit in hits for match in hit.matches]
+
+    return run

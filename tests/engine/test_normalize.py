@@ -17,8 +17,8 @@ def span_text(folded: FoldedText, needle: str) -> str:
 def test_ascii_is_lowercased_with_identity_offsets() -> None:
     folded = fold("Hello World")
     assert folded.text == "hello world"
-    assert folded.starts == tuple(range(11))
-    assert folded.ends == tuple(range(1, 12))
+    assert list(folded.starts) == list(range(11))
+    assert list(folded.ends) == list(range(1, 12))
     assert folded.original == "Hello World"
 
 
@@ -111,3 +111,24 @@ def test_offset_map_is_consistent(text: str) -> None:
     for index in range(len(result.text)):
         start, end = result.original_span(index, index + 1)
         assert text[start:end]  # every folded character comes from some submitted text
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("It\x92s fine", "it's fine"),  # Windows-1252's quote read as Latin-1
+        ("you\u00e2\x80\x99re", "you're"),  # UTF-8 read as Latin-1
+        ("you\x80\x99re", "you're"),  # ... with its lead byte lost
+        ("\x93quoted\x94", "\u201cquoted\u201d"),
+        ("odd\x81byte", "oddbyte"),  # no character at all: dropped
+    ],
+)
+def test_broken_encodings_are_repaired_for_matching(text: str, expected: str) -> None:
+    assert fold(text).text == expected
+
+
+def test_repaired_text_keeps_offsets_into_the_submitted_text() -> None:
+    text = "you\x80\x99re an idiot"
+    folded = fold(text)
+    assert span_text(folded, "idiot") == "idiot"
+    assert span_text(folded, "you're") == "you\x80\x99re"

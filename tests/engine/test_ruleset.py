@@ -250,7 +250,7 @@ def test_allowed_phrases(build: Build) -> None:
         ("\u0455\u04bb\u0456t", "\u0455\u04bb\u0456t"),  # Cyrillic look-alikes
         ("sh\u03b9t", "sh\u03b9t"),  # Greek iota
         ("f\u00fcck", "f\u00fcck"),
-        ("fu\u0308ck!", "fu\u0308ck!"),  # combining mark stays with its letter; "!" may be a leet i
+        ("fu\u0308ck!", "fu\u0308ck"),  # combining mark stays with its letter; the "!" after a word is punctuation
         ("fu\u200bck", "fu\u200bck"),
         ("fu\u00adck", "fu\u00adck"),
         ("😀 bull\u200dshit 😀", "bull\u200dshit"),
@@ -352,4 +352,4 @@ def test_long_and_hostile_input_is_handled(build: Build) -> None:
         assert_offsets(text, decision)
     decision = ruleset.evaluate("f u c k " * 500)
     assert decision.rejected
-    assert [m.text for m in decision.reasons[0].matches] == [("f u c k " * 500).strip()]
+    assert [m.text for m in decision.reasons[0].matches] == ["f u c k"] * 500

@@ -1,10 +1,10 @@
-"""Tokens and their spellings: leetspeak, stretching, possessives, spaced-out letters."""
+"""Tokens and their spellings: leetspeak, stretching, possessives; runs of single letters."""
 
 from __future__ import annotations
 
 import pytest
 
-from moderation.engine.tokens import MAX_JOINED_LETTERS, Token, letter_runs, spaced_out_words, spellings, split_words, tokenize
+from moderation.engine.tokens import letter_runs, spellings, tokenize
 
 
 @pytest.mark.parametrize(
@@ -64,50 +64,9 @@ def test_tokenize_keeps_apostrophes_inside_words() -> None:
     assert [t.forms[0] for t in tokens] == ["you're", "it's"]
 
 
-def spaced(text: str) -> list[tuple[str, tuple[str, ...]]]:
-    return [(text[t.start : t.end], t.forms) for t in spaced_out_words(text, tokenize(text))]
-
-
-@pytest.mark.parametrize("text", ["f u c k you", "f.u.c.k you", "f-u-c-k you", "f. u. c. k you"])
-def test_spaced_out_letters_are_joined(text: str) -> None:
-    joined = spaced(text)
-    word = next(original for original, forms in joined if "fuck" in forms)
-    assert word.replace(" ", "").replace(".", "").replace("-", "").replace("_", "") == "fuck"
-    assert text.startswith(word)
-
-
-def test_spaced_out_capitals_and_look_alikes_after_folding() -> None:
-    from moderation.engine import fold
-
-    text = fold("S H \u0406 T happens").text
-    assert any("shit" in forms for _, forms in spaced(text))
-
-
-def test_every_sub_run_of_three_or_more_is_offered() -> None:
-    forms = {forms[0] for _, forms in spaced("x f u c k")}
-    assert {"xfuck", "fuck", "xfu", "uck"} <= forms
-
-
-def test_short_runs_and_wide_gaps_are_not_joined() -> None:
-    assert spaced("a b") == []
-    assert spaced("f   u   c   k") == []  # three spaces: separate letters, not one word
-    assert spaced("to be or not") == []
-
-
-def test_joined_token_type() -> None:
-    tokens = spaced_out_words("f u c k", tokenize("f u c k"))
-    assert all(isinstance(t, Token) for t in tokens)
-    longest = max(tokens, key=lambda t: t.end - t.start)
-    assert (longest.start, longest.end) == (0, 7)
-
-
-def test_long_runs_are_joined_in_bounded_windows() -> None:
-    text = "a " * 200
-    tokens = tokenize(text)
-    assert [len(run) for run in letter_runs(tokens)] == [200]
-    joined = spaced_out_words(text, tokens)
-    assert max(len(t.forms[0]) for t in joined) == MAX_JOINED_LETTERS
-    assert len(joined) < 200 * MAX_JOINED_LETTERS
+def test_underscores_split_words() -> None:
+    text = "hello_world __x"
+    assert [text[t.start : t.end] for t in tokenize(text)] == ["hello", "world", "x"]
 
 
 def test_letter_runs_split_on_words_and_gaps() -> None:
@@ -116,33 +75,6 @@ def test_letter_runs_split_on_words_and_gaps() -> None:
     assert [[text[t.start : t.end] for t in run] for run in runs] == [["x", "f", "u", "c", "k"], ["s", "h", "i", "t", "a", "b"]]
 
 
-COMMON = frozenset({"people", "should", "vote", "who", "re", "is", "pen"})
-
-
-def splits(text: str) -> list[tuple[str, str, bool]]:
-    return [(text[s.joined.start : s.joined.end], s.joined.forms[0], s.hyphenated) for s in split_words(text, tokenize(text), COMMON)]
-
-
-def test_a_word_split_by_one_space_around_a_fragment_is_offered_joined() -> None:
-    assert ("id iot", "idiot", False) in splits("you id iot")
-    assert ("du mb", "dumb", False) in splits("so du mb")
-
-
-def test_hyphenated_words_are_offered_joined_whatever_their_length() -> None:
-    assert splits("a dim-wit") == [("dim-wit", "dimwit", True)]
-    assert ("a-hole", "ahole", True) in splits("an a-hole")
-
-
-def test_long_words_wide_gaps_and_lone_articles_are_not_joined() -> None:
-    assert splits("people should vote") == []  # no piece is a fragment
-    assert splits("id  iot") == []  # two spaces
-    assert splits("id. iot") == []  # a sentence break
-    assert splits("a hoe") == []  # the article "a" before a word
-    assert splits("who re") == []  # two words the word list knows
-    assert splits("pen is") == []
-
-
-def test_joined_spellings_combine_each_part_and_stay_bounded() -> None:
-    (split,) = split_words("5h 1t", tokenize("5h 1t"), COMMON)
-    assert "shit" in split.joined.forms
-    assert len(split.joined.forms) <= 8
+def test_short_runs_and_wide_gaps_are_no_letter_runs() -> None:
+    assert letter_runs(tokenize("a b")) == []
+    assert letter_runs(tokenize("f   u   c   k")) == []  # three spaces: separate letters, not one word

@@ -1,0 +1,80 @@
+"""Compiled rulesets kept for reuse: in this process by content, and on disk keyed by the rule files' digest.
+
+A Ruleset is an immutable snapshot, so loading the same files again (every app in a test run, every
+reload without a change, a restart with unchanged rules) can share or reload it instead of compiling.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import pickle
+import sys
+from pathlib import Path
+
+from .loader import RuleLoader
+from .ruleset import Ruleset
+
+log = logging.getLogger(__name__)
+_COMPILED: dict[tuple[str, bool], Ruleset] = {}
+_COMPILED_MAX = 8
+# Bumped whenever the compiled form changes, so that an old cache file is never read by new code.
+FORMAT = 1
+
+
+def content_key(directory: Path) -> str:
+    """A digest of every rule file's path and bytes (and of the engine's compiled format)."""
+    digest = hashlib.sha256(f"{FORMAT}:{sys.version_info[:2]}".encode())
+    for path in sorted(directory.rglob("*.y*ml")):
+        digest.update(path.relative_to(directory).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def _read_cache(path: Path) -> Ruleset | None:
+    try:
+        with path.open("rb") as handle:
+            ruleset = pickle.load(handle)  # noqa: S301 - a file this service wrote into its own cache directory
+    except FileNotFoundError:
+        return None
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError) as error:
+        # a torn or stale file is only a missed cache
+        log.warning("ignoring unreadable compiled-rules cache %s: %s", path, error)
+        return None
+    return ruleset if isinstance(ruleset, Ruleset) else None
+
+
+def _write_cache(path: Path, ruleset: Ruleset) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        scratch = path.with_name(f".{path.name}.{os.getpid()}")
+        with scratch.open("wb") as handle:
+            pickle.dump(ruleset, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(scratch, path)  # readers see the old file or the whole new one
+    except OSError as error:
+        log.warning("cannot write the compiled-rules cache %s: %s", path, error)
+
+
+def load_ruleset(directory: str | Path, check_examples: bool = True, cache_dir: str | Path | None = None, reuse: bool = True) -> Ruleset:
+    """Load and compile a rule directory; raises RuleSetError with every error found.
+
+    With `cache_dir`, a compiled ruleset of the same files is read from there instead of compiled,
+    and a fresh compile is written there. `reuse=False` compiles afresh and keeps nothing (candidates).
+    """
+    path = Path(directory)
+    if not path.is_dir() or not reuse:
+        return RuleLoader(directory, check_examples).load()
+    key = (content_key(path), check_examples)
+    cached = _COMPILED.get(key)
+    if cached is not None:
+        return cached
+    cache_file = Path(cache_dir) / f"rules-{key[0][:32]}-{int(check_examples)}.pickle" if cache_dir else None
+    ruleset = _read_cache(cache_file) if cache_file else None
+    if ruleset is None:
+        ruleset = RuleLoader(directory, check_examples).load()
+        if cache_file:
+            _write_cache(cache_file, ruleset)
+    if len(_COMPILED) >= _COMPILED_MAX:
+        _COMPILED.pop(next(iter(_COMPILED)))
+    _COMPILED[key] = ruleset
+    return ruleset

@@ -1,0 +1,196 @@
+"""The chart of one comment: which word sets match where, filled in one pass over the lattice, and a work budget.
+
+cells[p] maps each end position q to the bit mask of the word sets with a phrase spanning [p, q).
+Symbols read it (symbols.py) and remember their own answers per position, so no part of a template
+is matched twice at the same place. Every step of that matching is counted: a comment that exhausts
+the budget is still decided on what was found, and says so.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from .lattice import Lattice
+from .symbols import Sym
+from .trie import TrieNode
+
+# Modifiers ("really", "without a doubt") skipped between two parts of a template, at most.
+MAX_MODIFIERS = 3
+
+
+class WorkBudgetError(Exception):
+    """The comment used up its matching budget."""
+
+
+class Chart:
+    """Matches of every word set in one comment, and the memo of every symbol's matches."""
+
+    __slots__ = (
+        "_mentions",
+        "_skips",
+        "by_mask",
+        "cellmask",
+        "cells",
+        "lattice",
+        "limit",
+        "memo",
+        "modifier",
+        "present",
+        "sentence",
+        "size",
+        "steps",
+        "stride",
+    )
+
+    def __init__(self, lattice: Lattice, root: TrieNode, safe_words: frozenset[str], modifier: Sym | None, limit: int):
+        self.lattice = lattice
+        self.size = size = lattice.size
+        self.sentence = lattice.sentence
+        self.stride = size + 1
+        self.cells: list[dict[int, int] | None] = [None] * (size + 1)
+        self.cellmask = [0] * (size + 1)
+        self.by_mask: dict[int, list[int]] = {}
+        self.memo: dict[int, Sequence[int]] = {}
+        self.modifier = modifier
+        self.limit = limit
+        self.steps = 0
+        self._skips: dict[int, tuple[int, ...]] = {}
+        self._mentions: dict[int, int] = {}
+        self._fill(root, safe_words)
+        present = 0
+        for mask in self.by_mask:
+            present |= mask
+        self.present = present
+
+    def _add(self, start: int, end: int, mask: int) -> None:
+        cell = self.cells[start]
+        if cell is None:
+            self.cells[start] = {end: mask}
+        else:
+            cell[end] = cell.get(end, 0) | mask
+        self.cellmask[start] |= mask
+        positions = self.by_mask.get(mask)
+        if positions is None:
+            self.by_mask[mask] = [start]
+        elif positions[-1] != start:
+            positions.append(start)
+
+    def _fill(self, root: TrieNode, safe_words: frozenset[str]) -> None:
+        """Look every edge up in the trie and follow multi-word phrases (bounded by the trie's depth).
+
+        This is the engine's hottest loop: memo lookups and cell updates are written out inline.
+        """
+        forms, extra, size = self.lattice.forms, self.lattice.extra, self.size
+        cells, cellmask, by_mask = self.cells, self.cellmask, self.by_mask
+        root_memo = root._memo
+        pending: list[tuple[int, TrieNode, int]] = []
+        for start in range(size):
+            spelt = forms[start]
+            found = root_memo.get(spelt)
+            if found is None:
+                found = root.step(spelt, safe_words)
+            mask, onward = found
+            if mask:
+                cells[start] = {start + 1: mask}
+                cellmask[start] = mask
+                positions = by_mask.get(mask)
+                if positions is None:
+                    by_mask[mask] = [start]
+                else:
+                    positions.append(start)
+            if onward:
+                for node in onward:
+                    pending.append((start, node, start + 1))
+            if extra:
+                for end, other in extra.get(start, ()):
+                    mask, onward = root.step(other, safe_words)
+                    if mask:
+                        self._add(start, end, mask)
+                    for node in onward:
+                        pending.append((start, node, end))
+        # Multi-word phrases: each pending node waits for the token at its position.
+        while pending:
+            start, node, here = pending.pop()
+            if here >= size:
+                continue
+            spelt = forms[here]
+            found = node._memo.get(spelt)
+            if found is None:
+                found = node.step(spelt, safe_words)
+            mask, onward = found
+            if mask:
+                self._add(start, here + 1, mask)
+            for child in onward:
+                pending.append((start, child, here + 1))
+            if extra:
+                for end, other in extra.get(here, ()):
+                    mask, onward = node.step(other, safe_words)
+                    if mask:
+                        self._add(start, end, mask)
+                    for child in onward:
+                        pending.append((start, child, end))
+
+    def ends(self, symbol: Sym, position: int) -> Sequence[int]:
+        """Where a match of the symbol starting at `position` can end (remembered per symbol and position)."""
+        if not symbol.memoise:
+            return symbol.ends_in(self, position)
+        key = symbol.id * self.stride + position
+        found = self.memo.get(key)
+        if found is None:
+            found = self.memo[key] = symbol.ends_in(self, position)
+        return found
+
+    def spend(self, steps: int) -> None:
+        """Count matching work; raise WorkBudgetError past the limit."""
+        self.steps += steps
+        if self.steps > self.limit:
+            raise WorkBudgetError
+
+    def starts(self, first: int) -> list[int]:
+        """Positions where a word set of the mask `first` begins, in order."""
+        found: set[int] = set()
+        for mask, positions in self.by_mask.items():
+            if mask & first:
+                found.update(positions)
+        return sorted(found)
+
+    def skip_modifiers(self, positions: set[int], sentence: int) -> set[int]:
+        """The positions, and those reached from them by skipping a few modifiers of the same sentence."""
+        modifier = self.modifier
+        if modifier is None:
+            return positions
+        result = set(positions)
+        for position in positions:
+            reach = self._skips.get(position)
+            if reach is None:
+                reach = self._skips[position] = self._reach(position, modifier)
+            for end in reach:
+                if self.sentence[end - 1] == sentence:
+                    result.add(end)
+        return result
+
+    def _reach(self, position: int, modifier: Sym) -> tuple[int, ...]:
+        reached: list[int] = []
+        frontier = [position]
+        for _hop in range(MAX_MODIFIERS):
+            following: list[int] = []
+            for start in frontier:
+                if start < self.size and self.cellmask[start] & modifier.first:
+                    following.extend(self.ends(modifier, start))
+            if not following:
+                break
+            reached.extend(following)
+            frontier = following
+        return tuple(reached)
+
+    def first_mention(self, symbol: Sym) -> int:
+        """The first position where the symbol matches (size + 1 when nowhere): referents look back to it."""
+        found = self._mentions.get(symbol.id)
+        if found is None:
+            found = self.size + 1
+            for start in self.starts(symbol.first):
+                if self.ends(symbol, start):
+                    found = start
+                    break
+            self._mentions[symbol.id] = found
+        return found

@@ -1,0 +1,262 @@
+"""The token lattice of a comment: its tokens, plus other readings of them as edges over the same positions.
+
+Positions are the gaps between the primary tokens. Besides each token (p -> p+1), an edge may join
+spaced-out letters ("f u c k": p -> p+4), a word written in two parts ("id iot", "dim-wit": p -> p+2),
+or stand for a run-together token split into words ("killallkurds" is three primary tokens, and the
+unsplit token an edge over them). Matching walks edges, so every reading is tried in one pass.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass, field
+
+import ahocorasick
+
+from .normalize import FoldedText
+from .spelling import NO_READING, Speller
+from .tokens import LEET, MAX_FRAGMENT, ONE_LETTER_WORDS, Token, letter_runs, spellings, tokenize
+
+Edge = tuple[int, tuple[str, ...]]
+# Sentence ends: ! or ? anywhere, a line break, a semicolon, an ellipsis; a full stop before a space
+# or the end, unless it follows a lone letter (an initial: "U.S. troops").
+_SENTENCE_MARK = re.compile("[!?;\n\u2026]|\\.(?=\\s|$)")
+# Quotations, each kept short: a long stretch between two quote marks is more often badly paired marks.
+_QUOTES = re.compile(
+    r'"[^"\s](?:[^"\n]{0,148}[^"\s])?"'  # "straight"
+    "|\u201c[^\u201d\n]{1,150}\u201d"  # “curly”
+    "|\u201e[^\u201c\u201d\n]{1,150}[\u201c\u201d]"  # „low-high“
+    "|\u00ab[^\u00bb\n]{1,150}\u00bb"  # «guillemets»
+    "|\u00bb[^\u00ab\n]{1,150}\u00ab"  # »reversed«
+    r"|''[^'\n]{1,150}''"  # ``TeX-style'' (a backtick folds to ')
+    # 'single': the marks hug the quotation, and an apostrophe inside a word ("don't") is no mark.
+    r"|(?<![\w'])'(?=[^\s'])(?:[^'\n]|(?<=\w)'(?=\w)){1,150}?(?<=\S)'(?![\w'])"
+)
+_CAMEL = re.compile(r"(?<=[a-z\u00df-\u00ff])(?=[A-Z\u00c0-\u00de])")
+# Runs of spaced-out letters are read as words from this length ("f u c k", "r e f u g e e").
+MIN_JOINED_LETTERS = 3
+# Three single letters at most two characters apart: the cheap test that a comment may spell a word out.
+_LETTERS_HINT = re.compile(r"(?<![\w@$*!|'])[\w@$*!|'][^\w\n]{1,2}[\w@$*!|'][^\w\n]{1,2}[\w@$*!|'](?![\w@$*!|'])")
+
+
+@dataclass(slots=True)
+class Lattice:
+    """Primary tokens (text spans and spellings), other readings as edges, sentences and quotations."""
+
+    text: str
+    starts: list[int]
+    ends: list[int]
+    forms: list[tuple[str, ...]]
+    extra: dict[int, list[Edge]] = field(default_factory=dict)
+    sentence: list[int] = field(default_factory=list)
+    quotes: list[tuple[int, int]] = field(default_factory=list)
+
+    @property
+    def size(self) -> int:
+        """Number of primary tokens."""
+        return len(self.forms)
+
+    def char_span(self, start: int, end: int) -> tuple[int, int]:
+        """The folded-text span of the token positions [start, end)."""
+        return self.starts[start], self.ends[end - 1]
+
+    def sentence_start(self, position: int) -> bool:
+        """True when a sentence begins at this position."""
+        return position == 0 or (position < len(self.sentence) and self.sentence[position] != self.sentence[position - 1])
+
+    def sentence_end(self, position: int) -> bool:
+        """True when a sentence ends at this position."""
+        return position == len(self.sentence) or (position > 0 and self.sentence[position] != self.sentence[position - 1])
+
+    def quoted(self, start: int, end: int) -> bool:
+        """True when the folded-text span [start, end) lies inside a quotation."""
+        return any(left <= start and end <= right for left, right in self.quotes)
+
+
+def _camel_cuts(folded: FoldedText) -> list[int]:
+    """Folded-text offsets where a lower-case letter meets a capital ("DeathToArabs")."""
+    original = folded.original
+    if original.islower() or original.isupper():
+        return []
+    cuts = [match.start() for match in _CAMEL.finditer(original)]
+    if not cuts or isinstance(folded.starts, range):
+        return cuts
+    return [bisect.bisect_left(folded.starts, cut) for cut in cuts]
+
+
+def _sentence_ends(text: str) -> list[int]:
+    """Folded-text offsets where a sentence ends."""
+    ends = []
+    for match in _SENTENCE_MARK.finditer(text):
+        at = match.start()
+        if text[at] == "." and at >= 2 and text[at - 1].isalpha() and not text[at - 2].isalnum() and text[at - 2] != "'":
+            continue  # "U.S." or "J. Smith": an initial
+        ends.append(at)
+    return ends
+
+
+def _sentences(ends: list[int], starts: list[int]) -> list[int]:
+    """Each token's sentence, numbered by the sentence ends before it."""
+    if not ends:
+        return [0] * len(starts)
+    where = bisect.bisect_left
+    return [where(ends, start) for start in starts]
+
+
+def _split_token(token: Token, cuts: tuple[tuple[int, int], ...]) -> list[Token]:
+    start = token.start
+    return [Token(start + left, start + right, spellings(token.forms[0][left:right])) for left, right in cuts]
+
+
+# Contractions read as two words ("you're" -> you 're, "don't" -> do n't), the ending also as its full word.
+_ENDINGS = {"n't": ("n't", "not"), "'re": ("'re", "are"), "'ve": ("'ve", "have"), "'ll": ("'ll", "will"), "'m": ("'m", "am"), "'d": ("'d",)}
+_IRREGULAR_HEADS = {"wo": "will", "ca": "can", "sha": "shall", "ai": "is"}
+
+
+def _contraction(token: Token) -> list[Token] | None:
+    """The two words of a contraction ("you're", "don't", "won't"), or None."""
+    word = token.forms[0]
+    for ending, forms in _ENDINGS.items():
+        if word.endswith(ending) and len(word) > len(ending) and token.end - token.start == len(word):
+            cut = token.start + len(word) - len(ending)
+            head = word[: -len(ending)]
+            head_forms = spellings(head)
+            if head in _IRREGULAR_HEADS and ending == "n't":
+                head_forms = tuple(dict.fromkeys((*head_forms, _IRREGULAR_HEADS[head])))
+            return [Token(token.start, cut, head_forms), Token(cut, token.end, forms)]
+    return None
+
+
+def _written_as_name(folded: FoldedText, start: int, end: int, sentence_ends: list[int], previous_end: int) -> bool:
+    """True for a title-case word ("Ponyo") inside a sentence: the comment names someone or something."""
+    original = folded.original
+    first, last = folded.starts[start], folded.ends[end - 1]
+    word = original[first:last]
+    if not word[:1].isupper() or word.isupper():
+        return False
+    if previous_end < 0:
+        return False  # the first word of the comment
+    index = bisect.bisect_left(sentence_ends, previous_end)
+    return not (index < len(sentence_ends) and sentence_ends[index] < start)
+
+
+def _primary(text: str, folded: FoldedText, speller: Speller, sentence_ends: list[int]) -> tuple[list[Token], dict[int, tuple[str, ...]]]:
+    """Tokens with their extra spellings, run-together tokens split; and the unsplit tokens by first part."""
+    cuts = _camel_cuts(folded)
+    tokens = tokenize(text)
+    known = speller.known
+    if cuts:
+        unknown = [index for index, token in enumerate(tokens) if token[2][0] not in known or len(token[2][0]) > 3 or "'" in token[2][0]]
+    else:
+        unknown = [index for index, token in enumerate(tokens) if token[2][0] not in known or "'" in token[2][0]]
+    if not unknown:
+        return tokens, {}  # most comments: every word is a known word
+    read = speller.read
+    lowercase = folded.original.islower()
+    replaced: dict[int, list[Token]] = {}
+    for index in unknown:
+        start, end, forms = tokens[index]
+        raw = text[start:end]
+        if "'" in forms[0]:
+            pieces = _contraction(tokens[index])
+            if pieces is not None:
+                replaced[index] = pieces
+                continue
+        if forms[0] in known:
+            reading = NO_READING
+        else:
+            previous_end = tokens[index - 1].end if index else -1
+            name = not lowercase and _written_as_name(folded, start, end, sentence_ends, previous_end)
+            reading = read(raw, forms[0], name)
+        parts = reading.parts
+        if cuts and not parts:
+            inside = [cut - start for cut in cuts if start < cut < end]
+            if inside:
+                parts = speller.split_at(forms[0], inside)
+        token = tokens[index]
+        if reading.extra_forms:
+            token = tokens[index] = Token(start, end, tuple(dict.fromkeys(forms + reading.extra_forms)))
+        if parts and forms[0] == raw:
+            replaced[index] = _split_token(token, parts)
+    if not replaced:
+        return tokens, {}
+    result: list[Token] = []
+    unsplit: dict[int, tuple[str, ...]] = {}
+    for index, token in enumerate(tokens):
+        pieces = replaced.get(index)
+        if pieces is None:
+            result.append(token)
+        else:
+            unsplit[len(result)] = token.forms
+            result.extend(pieces)
+    return result, unsplit
+
+
+def _spaced_letters(tokens: list[Token], letters: ahocorasick.Automaton, extra: dict[int, list[Edge]]) -> None:
+    """Edges for rule words spelt out in single letters ("f u c k", "f.u.c.k", "r e f u g e e")."""
+    if not len(letters):
+        return
+    runs = letter_runs(tokens, MIN_JOINED_LETTERS)
+    if not runs:
+        return
+    position_of = {token.start: index for index, token in enumerate(tokens)}
+    for run in runs:
+        spelt = "".join(t.forms[0] if t.forms[0].isalpha() else LEET.get(t.forms[0], (t.forms[0],))[0] for t in run)
+        first = position_of[run[0].start]
+        for last_letter, length in letters.iter(spelt):
+            begin = last_letter - length + 1
+            extra.setdefault(first + begin, []).append((first + last_letter + 1, (spelt[begin : last_letter + 1],)))
+
+
+def _split_words(text: str, tokens: list[Token], speller: Speller, extra: dict[int, list[Edge]]) -> None:
+    """Edges for words written in two parts: joined by a hyphen, or by one space beside a fragment ("id iot")."""
+    common = speller.common
+    last = len(tokens) - 1
+    pairs: dict[int, bool] = {}
+    for index, token in enumerate(tokens):
+        if token[1] - token[0] <= MAX_FRAGMENT and token[2][0] not in common:
+            for left in (index - 1, index):
+                if (
+                    0 <= left < last
+                    and text[tokens[left].end : tokens[left + 1].start] == " "
+                    and tokens[left].forms[0] not in ONE_LETTER_WORDS
+                ):
+                    pairs[left] = True
+    if "-" in text:
+        for left in range(last):
+            if text[tokens[left].end : tokens[left + 1].start] == "-":
+                pairs.setdefault(left, False)
+    vocabulary = speller.vocabulary
+    for left in sorted(pairs):
+        first, second = tokens[left], tokens[left + 1]
+        forms = tuple(dict.fromkeys(head + tail for head in first.forms[:4] for tail in second.forms[:4]))
+        fragments = max(first.end - first.start, second.end - second.start) <= MAX_FRAGMENT
+        if not fragments:
+            # With a whole word beside a piece ("f ucking"), only words the rules name in full count:
+            # a stem would also reach into the next word of ordinary text ("FC Katowice").
+            forms = tuple(form for form in forms if form in vocabulary)
+        if forms:
+            extra.setdefault(left, []).append((left + 2, forms))
+
+
+def build_lattice(folded: FoldedText, speller: Speller, letters: ahocorasick.Automaton) -> Lattice:
+    """Tokenise a folded comment and add every other reading as an edge."""
+    text = folded.text
+    sentence_ends = _sentence_ends(text)
+    tokens, unsplit = _primary(text, folded, speller, sentence_ends)
+    extra: dict[int, list[Edge]] = {}
+    for first, forms in unsplit.items():
+        count = 1
+        while first + count < len(tokens) and tokens[first + count].start < tokens[first].start + len(forms[0]):
+            count += 1
+        extra.setdefault(first, []).append((first + count, forms))
+    if _LETTERS_HINT.search(text):
+        _spaced_letters(tokens, letters, extra)
+    _split_words(text, tokens, speller, extra)
+    starts = [token[0] for token in tokens]
+    lattice = Lattice(text, starts, [token[1] for token in tokens], [token[2] for token in tokens], extra)
+    lattice.sentence = _sentences(sentence_ends, starts)
+    if '"' in text or "'" in text or "\u201c" in text or "\u00ab" in text or "\u00bb" in text or "\u201e" in text:
+        lattice.quotes = [match.span() for match in _QUOTES.finditer(text)]
+    return lattice

@@ -1,0 +1,200 @@
+"""Readings of tokens that are not plain words: misspellings of rule words, masked letters, run-together words.
+
+Only tokens that are no known word are read again, so one real word never turns into another
+("form" stays "form"): the known words are the ordinary English words plus every word the rules name.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+import ahocorasick
+
+from .tokens import LEET
+
+# Misspellings, the two that readers make and obfuscators use: two neighbouring letters swapped (in a
+# word of MIN_SWAP_LENGTH letters or more; in a word of up to SHORT_WORD letters, not the last letter)
+# and one letter left out (of a word of MIN_DROP_LENGTH letters or more). The first letter always
+# stays: readers recognise a word by it, and keeping it avoids most collisions with names.
+MIN_SWAP_LENGTH = 4
+SHORT_WORD = 4
+MIN_DROP_LENGTH = 5
+# Masked letters ("s**t", "f*ck"): at least this many letters shown, and no more masks than letters.
+MIN_SHOWN_LETTERS = 2
+MASK = "*"
+# Run-together words ("ihate", "killallkurds") are split only when the token is this long, into at most
+# this many parts, and it contains a rule word of MIN_CONTENT_LENGTH letters or more.
+MIN_SEGMENT_LENGTH = 5
+MAX_SEGMENT_LENGTH = 40
+MAX_SEGMENTS = 6
+MIN_CONTENT_LENGTH = 4
+ONE_LETTER_PARTS = frozenset({"i", "a"})
+_MEMO_LIMIT = 200_000
+
+
+def _deletes(word: str) -> set[str]:
+    return {word[:index] + word[index + 1 :] for index in range(len(word))}
+
+
+def is_typo(token: str, word: str) -> bool:
+    """True when `token` is `word` with two neighbouring letters swapped or one letter left out (never the first)."""
+    size = len(word)
+    if len(token) == size - 1:
+        if size < MIN_DROP_LENGTH or token[0] != word[0]:
+            return False
+        return any(word[:index] + word[index + 1 :] == token for index in range(1, size))
+    if len(token) != size or size < MIN_SWAP_LENGTH or token == word:
+        return False
+    differ = [index for index in range(size) if token[index] != word[index]]
+    if len(differ) != 2 or differ[1] != differ[0] + 1 or differ[0] == 0:
+        return False
+    if size <= SHORT_WORD and differ[1] == size - 1:
+        return False
+    first, second = differ
+    return token[first] == word[second] and token[second] == word[first]
+
+
+@dataclass(frozen=True, slots=True)
+class Reading:
+    """What a token may also stand for: rule words it misspells or masks, and the words it runs together."""
+
+    extra_forms: tuple[str, ...] = ()
+    parts: tuple[tuple[int, int], ...] = ()
+
+
+NO_READING = Reading()
+
+
+class Speller:
+    """Finds the readings of unknown tokens against the rule vocabulary; memoised per token text."""
+
+    def __init__(
+        self,
+        vocabulary: Iterable[str],
+        no_typos: Iterable[str],
+        known_words: frozenset[str],
+        common_words: frozenset[str],
+        names: Iterable[str] = (),
+        safe_words: frozenset[str] = frozenset(),
+    ):
+        words = {word for word in vocabulary if word.isalpha()}
+        self.vocabulary = frozenset(words)
+        # Words that are names themselves (peoples, nationalities): a capitalised unknown word in the
+        # middle of a sentence is a name, and may only be read as a misspelt name ("Muslmis").
+        self.names = frozenset(names) & self.vocabulary
+        untypable = set(no_typos)
+        # Safe words ("dotard", "scunthorpe") are ordinary words the frequency list may not hold: known, never split.
+        self.known = known_words | self.vocabulary | safe_words
+        self.common = common_words
+        deletes: dict[str, set[str]] = {}
+        masks: dict[int, list[str]] = {}
+        for word in words:
+            if len(word) >= MIN_SWAP_LENGTH and word not in untypable:
+                for variant in _deletes(word):
+                    deletes.setdefault(variant, set()).add(word)
+            masks.setdefault(len(word), []).append(word)
+        self._deletes = {key: tuple(sorted(found)) for key, found in deletes.items()}
+        self._masks = {size: tuple(sorted(found)) for size, found in masks.items()}
+        self._content = ahocorasick.Automaton()
+        for word in words:
+            if len(word) >= MIN_CONTENT_LENGTH:
+                self._content.add_word(word, len(word))
+        if len(self._content):
+            self._content.make_automaton()
+        self._memo: dict[str, Reading] = {}
+        self._segmenter: Any = None
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = dict(self.__dict__)
+        state["_memo"], state["_segmenter"] = {}, None
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+
+    def is_known(self, word: str) -> bool:
+        """True for an ordinary English word or a word the rules name."""
+        return word in self.known
+
+    def misspelt(self, word: str, name: bool = False) -> tuple[str, ...]:
+        """Rule words that an unknown word misspells by one edit (only names, when the word is written as a name)."""
+        if len(word) < MIN_SWAP_LENGTH or not word.isalpha() or word in self.known:
+            return ()
+        candidates: set[str] = set(self._deletes.get(word, ()))  # a letter left out
+        for variant in _deletes(word):  # two letters swapped: both lose the same letter
+            candidates.update(self._deletes.get(variant, ()))
+        if name:
+            candidates &= self.names
+        return tuple(sorted(candidate for candidate in candidates if is_typo(word, candidate)))
+
+    def unmasked(self, raw: str) -> tuple[str, ...]:
+        """Rule words that a token with masked letters ("s**t", "f*ck") may stand for."""
+        masked = raw.count(MASK)
+        core = "".join(LEET.get(char, (char,))[0] if char != MASK else MASK for char in raw)
+        shown = len(core) - masked
+        # The mask stands inside the word: "*is*" is emphasis, not a hidden word.
+        if not masked or core[0] == MASK or core[-1] == MASK:
+            return ()
+        if shown < MIN_SHOWN_LETTERS or masked > shown or not core.replace(MASK, "").isalpha():
+            return ()
+        return tuple(
+            word for word in self._masks.get(len(core), ()) if all(mask in (MASK, letter) for mask, letter in zip(core, word, strict=True))
+        )
+
+    def segments(self, word: str) -> tuple[tuple[int, int], ...]:
+        """Where an unknown run-together word ("killallkurds") splits into known words, or () when it does not."""
+        if not MIN_SEGMENT_LENGTH <= len(word) <= MAX_SEGMENT_LENGTH or not word.isalpha() or word in self.known:
+            return ()
+        if not len(self._content) or next(self._content.iter(word), None) is None:
+            return ()  # no rule word inside: splitting it cannot matter
+        if self._segmenter is None:
+            import wordninja
+
+            self._segmenter = wordninja.split
+        parts: list[str] = self._segmenter(word)
+        if not 2 <= len(parts) <= MAX_SEGMENTS or "".join(parts) != word:
+            return ()
+        for part in parts:
+            if part not in self.known or (len(part) == 1 and part not in ONE_LETTER_PARTS) or (len(part) == 2 and part not in self.common):
+                return ()
+        return self._offsets(parts)
+
+    def split_at(self, word: str, cuts: Iterable[int]) -> tuple[tuple[int, int], ...]:
+        """Split a word at given offsets (camel case: "DeathToArabs") when every part is a known word."""
+        bounds = [0, *sorted(cut for cut in cuts if 0 < cut < len(word)), len(word)]
+        pieces = [(start, end) for start, end in itertools.pairwise(bounds) if end > start]
+        if len(pieces) < 2 or not all(word[start:end] in self.known for start, end in pieces):
+            return ()
+        return tuple(pieces)
+
+    @staticmethod
+    def _offsets(parts: list[str]) -> tuple[tuple[int, int], ...]:
+        spans, position = [], 0
+        for part in parts:
+            spans.append((position, position + len(part)))
+            position += len(part)
+        return tuple(spans)
+
+    def read(self, raw: str, plain: str, name: bool = False) -> Reading:
+        """The readings of one token: `raw` as written (folded), `plain` its first spelling; `name`: written as a name."""
+        memo = self._memo
+        key = raw + "\0" if name else raw
+        found = memo.get(key)
+        if found is not None:
+            return found
+        extra: tuple[str, ...] = ()
+        parts: tuple[tuple[int, int], ...] = ()
+        if MASK in raw:
+            extra = self.unmasked(raw)
+        elif plain.isalpha() and plain not in self.known:
+            extra = self.misspelt(plain, name)
+            if not extra and plain == raw:
+                parts = self.segments(plain)
+        found = Reading(extra, parts) if extra or parts else NO_READING
+        if len(memo) >= _MEMO_LIMIT:
+            memo.clear()
+        memo[key] = found
+        return found

@@ -1,0 +1,243 @@
+"""Compiled template parts ("symbols") and how each finds its matches in a comment's chart.
+
+Every symbol answers one question: starting at token position p, at which positions can a match end?
+Word sets answer from the chart's cells (filled once per comment from the phrase trie); sequences,
+lists and the other operators combine the answers of their parts, position by position, so a
+template costs a bounded amount of work per starting position whatever the lexicons hold.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .chart import Chart
+
+# Element kinds of a sequence.
+SYM, GAP, START, END = 0, 1, 2, 3
+# A list ("Arabs, Persians and Turks") holds at most this many items.
+MAX_LIST_ITEMS = 8
+_ids = itertools.count(1)
+
+
+class Sym:
+    """A compiled template part. `first`: the word sets (as a bit mask) a match can begin with."""
+
+    __slots__ = ("first", "id", "label")
+    # Word sets are answered straight from the chart; other symbols are remembered per position.
+    memoise = True
+
+    def __init__(self, label: str, first: int = 0):
+        self.id = next(_ids)
+        self.label = label
+        self.first = first
+
+    def ends_in(self, chart: Chart, position: int) -> Sequence[int]:
+        """Positions where a match starting at `position` can end."""
+        raise NotImplementedError
+
+    def atoms(self) -> int:
+        """Every word set this symbol may use, anywhere (for the rule-file budgets and diagnostics)."""
+        return self.first
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} {self.label}>"
+
+
+class WordSet(Sym):
+    """Phrases of one or more word sets ("atoms"), found by the phrase trie; `first` is their mask."""
+
+    __slots__ = ()
+    memoise = False
+
+    def ends_in(self, chart: Chart, position: int) -> Sequence[int]:
+        """Ends of the phrases found at `position` (read off the chart's cell)."""
+        cell = chart.cells[position]
+        if cell is None:
+            return ()
+        mask = self.first
+        return [end for end, bits in cell.items() if bits & mask]
+
+
+class Union(Sym):
+    """One of several symbols; the word sets among them are merged into one mask."""
+
+    __slots__ = ("mask", "members")
+
+    def __init__(self, label: str, mask: int, members: Iterable[Sym]):
+        self.mask = mask
+        self.members: tuple[Sym, ...] = tuple(members)
+        first = mask
+        for member in self.members:
+            first |= member.first
+        super().__init__(label, first)
+
+    def ends_in(self, chart: Chart, position: int) -> Sequence[int]:
+        """Ends of the word sets' phrases here, and of each member that can start here."""
+        cell = chart.cells[position]
+        if cell is None:
+            return ()
+        mask = self.mask
+        found = [end for end, bits in cell.items() if bits & mask] if mask else []
+        here = chart.cellmask[position]
+        for member in self.members:
+            if here & member.first:
+                found.extend(chart.ends(member, position))
+        return found
+
+    def atoms(self) -> int:
+        """The union's word sets and its members'."""
+        total = self.mask
+        for member in self.members:
+            total |= member.atoms()
+        return total
+
+
+Element = tuple[int, "Sym | int | None", bool]
+
+
+class Series(Sym):
+    """Parts one after the other: symbols (maybe optional), gaps, sentence anchors.
+
+    Between two parts the comment may hold up to a few modifiers ("really", "without a doubt"), skipped
+    when `modifiers` is set. A match stays inside one sentence.
+    """
+
+    __slots__ = ("elements", "modifiers", "required")
+
+    def __init__(self, label: str, elements: Sequence[Element], modifiers: bool):
+        self.elements: tuple[Element, ...] = tuple(elements)
+        self.modifiers = modifiers
+        first = 0
+        for kind, payload, optional in self.elements:
+            if kind == SYM:
+                assert isinstance(payload, Sym)
+                first |= payload.first
+                if not optional:
+                    break
+        super().__init__(label, first)
+        self.required: tuple[Sym, ...] = tuple(
+            payload for kind, payload, optional in self.elements if kind == SYM and not optional and isinstance(payload, Sym)
+        )
+
+    def ends_in(self, chart: Chart, position: int) -> Sequence[int]:
+        """Positions reached part by part (a set of positions after each part), within the sentence."""
+        size = chart.size
+        if position >= size:
+            return ()
+        sentence = chart.sentence
+        here = sentence[position]
+        frontier: set[int] = {position}
+        last = len(self.elements) - 1
+        cellmask = chart.cellmask
+        for index, (kind, payload, optional) in enumerate(self.elements):
+            if kind == SYM:
+                assert isinstance(payload, Sym)
+                first = payload.first
+                found: set[int] = set(frontier) if optional else set()
+                for start in frontier:
+                    if start < size and cellmask[start] & first:
+                        for end in chart.ends(payload, start):
+                            if sentence[end - 1] == here:
+                                found.add(end)
+            elif kind == GAP:
+                assert isinstance(payload, int)
+                found = set()
+                for start in frontier:
+                    found.add(start)
+                    for skip in range(1, payload + 1):
+                        if start + skip > size or sentence[start + skip - 1] != here:
+                            break
+                        found.add(start + skip)
+            elif kind == START:
+                found = {start for start in frontier if chart.lattice.sentence_start(start)}
+            else:
+                found = {start for start in frontier if chart.lattice.sentence_end(start)}
+            if not found:
+                return ()
+            chart.spend(len(found))
+            if self.modifiers and kind == SYM and index < last:
+                found = chart.skip_modifiers(found, here)
+            frontier = found
+        return [end for end in frontier if end > position]
+
+    def atoms(self) -> int:
+        """The word sets of every part."""
+        total = 0
+        for kind, payload, _optional in self.elements:
+            if kind == SYM and isinstance(payload, Sym):
+                total |= payload.atoms()
+        return total
+
+
+class Repeat(Sym):
+    """A list of the part: once or more, joined by list words ("and", "or") or nothing (commas are not tokens)."""
+
+    __slots__ = ("joiner", "part")
+
+    def __init__(self, label: str, part: Sym, joiner: Sym | None):
+        self.part = part
+        self.joiner = joiner
+        super().__init__(label, part.first)
+
+    def ends_in(self, chart: Chart, position: int) -> Sequence[int]:
+        """Ends of lists of one item or more, joined by list words or nothing."""
+        sentence = chart.sentence
+        here = sentence[position] if position < chart.size else -1
+        part, joiner = self.part, self.joiner
+        found: set[int] = set()
+        frontier = {end for end in chart.ends(part, position) if sentence[end - 1] == here}
+        for _item in range(MAX_LIST_ITEMS):
+            fresh = frontier - found
+            if not fresh:
+                break
+            found |= fresh
+            chart.spend(len(fresh))
+            frontier = set()
+            for end in fresh:
+                if end >= chart.size:
+                    continue
+                starts = [end]
+                if joiner is not None:
+                    starts.extend(chart.ends(joiner, end))
+                for start in starts:
+                    if start < chart.size and sentence[start] == here and chart.cellmask[start] & part.first:
+                        frontier.update(other for other in chart.ends(part, start) if sentence[other - 1] == here)
+        return list(found)
+
+    def atoms(self) -> int:
+        """The item's word sets and the list words'."""
+        return self.part.atoms() | (self.joiner.atoms() if self.joiner else 0)
+
+
+class Referent(Sym):
+    """A group, or a pronoun that refers back to one named earlier in the comment ("... I hate them")."""
+
+    __slots__ = ("anaphora", "base")
+
+    def __init__(self, label: str, base: Sym, anaphora: WordSet):
+        self.base = base
+        self.anaphora = anaphora
+        super().__init__(label, base.first | anaphora.first)
+
+    def ends_in(self, chart: Chart, position: int) -> Sequence[int]:
+        """Ends of the group's matches here, and of a pronoun here once a group was named before it."""
+        here = chart.cellmask[position] if position < chart.size else 0
+        found = list(chart.ends(self.base, position)) if here & self.base.first else []
+        if here & self.anaphora.first and chart.first_mention(self.base) < position:
+            found.extend(self.anaphora.ends_in(chart, position))
+        return found
+
+    def atoms(self) -> int:
+        """The group's word sets and the pronouns'."""
+        return self.base.atoms() | self.anaphora.first
+
+
+def required_masks(symbol: Sym) -> tuple[int, ...]:
+    """Masks of word sets that must all be present for the symbol to match (one per required part)."""
+    if isinstance(symbol, Series):
+        masks = [part.first for part in symbol.required]
+        return tuple(masks) if masks else (symbol.first,)
+    return (symbol.first,)

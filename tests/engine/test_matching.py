@@ -1,0 +1,116 @@
+"""Templates matched over a comment: slots, alternatives, options, gaps, stems, anchors and the operators."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+
+Find = Callable[..., list[str]]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("you are a moron", ["you are a moron"]),
+        ("u r", []),
+        ("You're a total idiot!", ["You're a total idiot"]),  # a contraction is also read as two words
+        ("you guys are clowns", ["you guys are clowns"]),
+        ("you are nice", []),
+    ],
+)
+def test_slots_alternatives_and_optional(find: Find, text: str, expected: list[str]) -> None:
+    assert find("{second_person} ({be}|'re) a? {intensifier}? {insult}", text) == expected
+
+
+def test_lexicons_are_inflected(find: Find) -> None:
+    assert find("{violent_verb} them", "she stabbed them") == ["stabbed them"]
+    assert find("{violent_verb} them", "they shot them") == ["shot them"]
+    assert find("{violent_verb} them", "he is beating up them") == ["beating up them"]
+
+
+def test_contractions_are_read_as_two_words_and_as_one(find: Find) -> None:
+    assert find("{second_person} are {insult}", "you're idiots") == ["you're idiots"]
+    assert find("(do|does) not belong", "they don't belong here") == ["don't belong"]
+    assert find("will not stop", "we won't stop") == ["won't stop"]
+    assert find("you're {insult}", "you're idiots") == ["you're idiots"]
+
+
+def test_gaps_stay_inside_their_size_and_sentence(find: Find) -> None:
+    template = "hate *2 {insult}"
+    assert find(template, "I hate that stupid moron") == ["hate that stupid moron"]
+    assert find(template, "I hate that big stupid moron") == []
+    assert find(template, "I hate it. Moron.") == []
+
+
+def test_a_match_stays_inside_one_sentence(find: Find) -> None:
+    assert find("{insult} {second_person}", "what a moron you are") == ["moron you"]
+    assert find("{insult} {second_person}", "what a moron. You are right") == []
+
+
+def test_modifiers_may_stand_between_parts(find: Find) -> None:
+    template = "{second_person} {be} {insult}"
+    assert find(template, "you are really truly an idiot") == []  # "an" is no modifier
+    assert find(template, "you are without a doubt idiot") == ["you are without a doubt idiot"]
+    assert find(template, "you are so really truly idiot") == ["you are so really truly idiot"]
+    assert find(template, "you are so really truly so idiot") == []  # at most three
+
+
+def test_modifiers_can_be_switched_off_for_a_rule(find: Find) -> None:
+    assert find("{second_person} {be} {insult}", "you are really idiot", options="modifiers: false") == []
+
+
+def test_stems_and_endings_match_inside_words(find: Find) -> None:
+    assert find("kill* (him|her)", "killing him") == ["killing him"]
+    assert find("*fucker", "motherfucker") == ["motherfucker"]
+
+
+def test_leetspeak_and_stretching_reach_templates(find: Find) -> None:
+    assert find("{violent_verb} {second_person}", "I will k1ll y0u") == ["k1ll y0u"]
+    assert find("{insult}", "what a moorroon") == []  # only runs of three or more letters shrink
+    assert find("{insult}", "what a morooon") == ["morooon"]
+
+
+def test_longest_match_wins(find: Find) -> None:
+    assert find("{second_person} (are|are a|are a total)? {insult}", "you are a total moron") == ["you are a total moron"]
+
+
+def test_sentence_anchors(find: Find) -> None:
+    assert find("^ {violent_verb} them", "Kill them all") == ["Kill them"]
+    assert find("^ {violent_verb} them", "they wanted to kill them") == []
+    assert find("^ {violent_verb} them", "Enough. Kill them") == ["Kill them"]
+    assert find("{insult} $", "you moron") == ["moron"]
+    assert find("{insult} $", "you moron and clown") == ["clown"]
+    assert find("{insult} $", "a moron said so") == []
+
+
+def test_lists_of_a_part(find: Find) -> None:
+    template = "{nation}+ {be} {insult}"
+    assert find(template, "Kurds, Arabs and Kurds are clowns") == ["Kurds, Arabs and Kurds are clowns"]
+    assert find(template, "Kurds or Arabs are morons") == ["Kurds or Arabs are morons"]
+    assert find(template, "Kurds are clowns") == ["Kurds are clowns"]
+
+
+def test_negation_of_a_part(find: Find) -> None:
+    template = "{nation} not:(human|worth anything)"
+    assert find(template, "Kurds are not human") == []  # "are" is not part of the template
+    assert find("{nation} {be}? not:(human|worth anything)", "Kurds are not human") == ["Kurds are not human"]
+    assert find("{nation} {be}? not:(human|worth anything)", "Arabs aren't worth anything") == ["Arabs aren't worth anything"]
+    assert find("{nation} {be}? not:(human|worth anything)", "Arabs are never really human") == ["Arabs are never really human"]
+    assert find("{nation} {be}? not:(human|worth anything)", "Arabs are human") == []
+
+
+def test_groups_lexicon_forms(find: Find) -> None:
+    assert find("{nation} {be} {insult}", "Kurdish women are morons") == ["Kurdish women are morons"]
+    assert find("{nation} {be} {insult}", "Kurds are morons") == ["Kurds are morons"]
+    assert find("a {nation_one} {be} {insult}", "a Kurdish man is a clown") == []  # "a" before clown
+    assert find("a {nation_one} {be} {insult}", "a Kurd is clown") == ["a Kurd is clown"]
+    assert find("{nation_adjective} {insult}", "Arab clowns") == ["Arab clowns"]
+    assert find("{nation_adjective} {insult}", "Arabs clown") == []
+
+
+def test_pronouns_refer_back_to_a_group_named_before(find: Find) -> None:
+    template = "I hate {nation}"
+    assert find(template, "Kurds live in Iraq. I hate them.") == ["I hate them"]
+    assert find(template, "I hate them.") == []
+    assert find(template, "I hate them. Kurds live in Iraq.") == []
