@@ -16,7 +16,7 @@ from flask.testing import FlaskClient
 from test_hot_reload import THREATS, bearer, write_rules
 
 from moderation import candidates, create_app
-from moderation.engine import loader
+from moderation.engine import cache
 
 EXTRA = "category: profanity\nrules:\n  - id: bollocks\n    message: m\n    words: [bollocks]\n    examples:\n      reject: [bollocks]\n"
 
@@ -26,7 +26,9 @@ def exploding_lexicon() -> dict[str, str]:
     words = "l0: [" + ", ".join(f"w{i:02d}" for i in range(20)) + "]\n"
     four = 'l1: ["{l0} {l0} {l0} {l0}"]\n'
     endings = "l2: [" + ", ".join(f'"{{l1}} z{i}"' for i in range(100)) + "]\n"
-    return {"lexicons/bomb.yml": words + four + endings}
+    rule = "category: threat\nrules:\n  - id: bomb\n    message: m\n    templates: ['{l2}']\n"
+    rule += "    examples: {reject: ['w19 w00 w07 w03 z99']}\n"
+    return {"lexicons/bomb.yml": words + four + endings, "bomb.yml": rule}
 
 
 def hundred_long_patterns() -> dict[str, str]:
@@ -67,15 +69,14 @@ def test_a_candidate_over_the_default_rules_fits_the_default_memory_limit(app_co
     assert body["candidate"] == ["bollocks-test.yml"]
 
 
-def test_the_exploding_lexicon_is_refused_and_the_worker_does_not_grow(app_config: dict[str, object], small_rules: Path) -> None:
+def test_the_exploding_lexicon_is_decided_and_the_worker_does_not_grow(app_config: dict[str, object], small_rules: Path) -> None:
     client = app_with(app_config, small_rules).test_client()
     before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    response = try_rules(client, exploding_lexicon())
-    # Refused by the sandbox's limits (or, first, by a budget of the engine's own).
-    assert response.status_code == 422
-    assert set(response.get_json()) == {"code", "status", "message", "errors"}
-    assert response.get_json()["errors"]["rules"]
-    # Compiled in this process it took gigabytes; the high-water mark of this process stays put.
+    response = try_rules(client, exploding_lexicon(), text="w00 w01 w02 w03 z7")
+    # Lexicon slots are never multiplied out: the candidate compiles to a few parts and is tried.
+    assert response.status_code == 200, response.get_json()
+    assert "bomb/bomb" in {hit["rule"] for hit in response.get_json()["hits"]}
+    # Multiplied out in this process it took gigabytes; the high-water mark of this process stays put.
     assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before < 100 * 1024
 
 
@@ -110,15 +111,21 @@ def test_the_child_limits_its_own_cpu_time() -> None:
 
 def test_candidates_are_not_kept_in_the_worker(app_config: dict[str, object], small_rules: Path) -> None:
     client = app_with(app_config, small_rules).test_client()
-    compiled = dict(loader._COMPILED)
-    response = try_rules(client, hundred_long_patterns(), text="x" * 900)
-    assert response.status_code == 200
-    assert response.get_json()["decision"] == "reject"
+    compiled = dict(cache._COMPILED)
     assert try_rules(client, {"extra.yml": EXTRA}).get_json()["decision"] == "reject"
-    assert compiled == loader._COMPILED
+    assert compiled == cache._COMPILED
     # The live rules are what they were.
     live = client.post("/v1/rules/test", json={"text": "bollocks"}, headers=bearer("admin")).get_json()
     assert live["decision"] == "approve"
+
+
+def test_a_hundred_long_patterns_are_refused_by_the_pattern_budget(app_config: dict[str, object], small_rules: Path) -> None:
+    client = app_with(app_config, small_rules).test_client()
+    response = try_rules(client, hundred_long_patterns(), text="x" * 900)
+    assert response.status_code == 422
+    errors = response.get_json()["errors"]["rules"]
+    assert errors and all("patterns compile to more than 60000 instructions in all" in error["message"] for error in errors)
+    assert all(error["file"] == "patterns.yml" and error["rule"] for error in errors)
 
 
 def test_one_candidate_test_at_a_time_per_worker(app_config: dict[str, object], small_rules: Path) -> None:
