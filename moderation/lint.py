@@ -1,4 +1,4 @@
-"""The `moderation rules lint` command: find ordinary English words that the rules would reject."""
+"""The `moderation rules lint` command: ordinary English words the rules would reject, and exceptions nothing shows the need for."""
 
 from __future__ import annotations
 
@@ -113,6 +113,31 @@ def is_named(word: str, named: NamedWords) -> bool:
     return any(folded[:length] in whole or folded[size - length :] in whole for length in range(MIN_ROOT_LENGTH, size))
 
 
+@dataclass(frozen=True, slots=True)
+class IdleException:
+    """An exception of a rule that none of the rule's approve examples needs: nothing shows what it is for."""
+
+    rule: str
+    exception: str
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON form."""
+        return {"rule": self.rule, "exception": self.exception}
+
+
+def idle_exceptions(ruleset: Ruleset) -> list[IdleException]:
+    """Exceptions (unless, unless_near, unless_patterns) that cancel a hit on none of their rule's approve examples."""
+    idle = []
+    for rule in ruleset.rules:
+        if not rule.exception_texts:
+            continue
+        used: set[str] = set()
+        for text in rule.examples.approve:
+            used |= ruleset.exceptions_used(text).get(rule.id, set())
+        idle.extend(IdleException(rule.id, text) for text in dict.fromkeys(rule.exception_texts) if text not in used)
+    return idle
+
+
 def find_collisions(ruleset: Ruleset, words: Iterable[str], named: NamedWords) -> list[Collision]:
     """Ordinary words that the ruleset rejects although no rule names them."""
     collisions = []
@@ -142,12 +167,21 @@ def lint_command(directory: Path | None, word_count: int, as_json: bool) -> None
     ruleset = load_or_fail(directory)
     words = ordinary_words(word_count)
     collisions = find_collisions(ruleset, words, named_words(directory))
+    idle = idle_exceptions(ruleset)
     if as_json:
-        result = {"directory": str(directory), "words": len(words), "collisions": [c.to_dict() for c in collisions]}
+        result = {
+            "directory": str(directory),
+            "words": len(words),
+            "collisions": [c.to_dict() for c in collisions],
+            "idle_exceptions": [i.to_dict() for i in idle],
+        }
         click.echo(json.dumps(result, indent=2))
     else:
         for collision in collisions:
             click.echo(f"{collision.word}\t(rank {collision.rank})\t{', '.join(collision.rules)}")
+        for exception in idle:
+            click.echo(f"{exception.rule}\tno approve example needs\t{exception.exception}")
         click.echo(f"{directory}: {len(words)} ordinary words tried, {len(collisions)} rejected that no rule names", err=not collisions)
-    if collisions:
+        click.echo(f"{directory}: {len(idle)} exceptions that no approve example of their rule needs", err=not idle)
+    if collisions or idle:
         sys.exit(1)

@@ -72,3 +72,40 @@ def test_registered_under_rules() -> None:
 
     result = CliRunner().invoke(main, ["rules", "lint", "--help"])
     assert result.exit_code == 0 and "--words" in result.output
+
+
+EXCEPTION_RULES = """
+category: profanity
+rules:
+  - id: bitch
+    message: Swearing
+    words: [bitch]
+    unless:
+      - "(the|a) bitch (had|whelped) *2 (puppies|pups)"
+      - "bitch (of the (litter|year))"
+    unless_near:
+      - window: 5
+        words: [kennel, breeder]
+    examples:
+      reject: ["you bitch"]
+      approve: ["the bitch had six puppies", "a breeder showed her bitch"]
+"""
+
+
+def test_exceptions_that_no_approve_example_needs_are_reported(tmp_path: Path) -> None:
+    rules = write_rules(tmp_path / "rules", EXCEPTION_RULES)
+    result = CliRunner().invoke(lint_command, [str(rules), "--words", "100", "--json"])
+    assert result.exit_code == 1, result.output
+    idle = json.loads(result.output)["idle_exceptions"]
+    # The puppies and the breeder are shown by an example each; the litter and the kennel by none.
+    assert idle == [
+        {"rule": "profanity/bitch", "exception": "unless: bitch (of the (litter|year))"},
+        {"rule": "profanity/bitch", "exception": "unless_near (within 5): kennel"},
+    ]
+
+
+def test_rules_whose_exceptions_all_have_examples_pass(tmp_path: Path) -> None:
+    rules = write_rules(tmp_path / "rules", EXCEPTION_RULES.replace('      - "bitch (of the (litter|year))"\n', "").replace("[kennel, breeder]", "[breeder]"))
+    result = CliRunner().invoke(lint_command, [str(rules), "--words", "100"])
+    assert result.exit_code == 0, result.output
+    assert "0 exceptions that no approve example of their rule needs" in result.output

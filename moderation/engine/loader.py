@@ -296,12 +296,14 @@ class RuleLoader:
         modifiers = data["modifiers"]
         templates.extend(self._templates(data.get("templates", []), raw, "templates", file, rule_id, modifiers))
         unless = self._templates(data.get("unless", []), raw, "unless", file, rule_id, modifiers)
+        texts = [f"unless: {text}" for text in data.get("unless", [])]
         near: list[NearCue] = []
         for index, cue in enumerate(data.get("unless_near", [])):
-            cue_words = self._templates(
-                cue["words"], raw, "unless_near", file, rule_id, modifiers, _item_line(raw.get("unless_near"), index)
-            )
+            line = _item_line(raw.get("unless_near"), index)
+            cue_words = self._templates(cue["words"], raw, "unless_near", file, rule_id, modifiers, line)
             near.extend(NearCue(symbol, cue["window"]) for symbol in cue_words)
+            texts.extend(f"unless_near (within {cue['window']}): {text}" for text in cue["words"])
+        texts.extend(f"unless_patterns: {text}" for text in data.get("unless_patterns", []))
         patterns = self._patterns(data.get("patterns", []), raw, "patterns", file, rule_id)
         unless_patterns = self._patterns(data.get("unless_patterns", []), raw, "unless_patterns", file, rule_id)
         if len(self.errors.errors) > failures_before:
@@ -324,6 +326,7 @@ class RuleLoader:
             unless_quoted=data["unless_quoted"],
             unless_mentioned=data["unless_mentioned"],
             unless_near=tuple(near),
+            exception_texts=tuple(texts),
         )
 
     def _templates(

@@ -64,6 +64,8 @@ class Rule:
     unless_quoted: bool = False
     unless_mentioned: bool = False
     unless_near: tuple[NearCue, ...] = ()
+    # What each exception says, as written: unless entries, then unless_near cues, then unless_patterns.
+    exception_texts: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -41,6 +41,7 @@ class Entry:
     needs: tuple[int, ...]
     anchored: bool
     window: int = 0
+    label: int = -1  # which of the rule's exception_texts it is (exceptions and cues)
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,17 +76,18 @@ class Ruleset:
         self.files = files
         self.compiled = compiled
         self.entries: list[Entry] = []
-        self._patterns: list[tuple[int, Any, int]] = []
+        self._patterns: list[tuple[int, Any, int, int]] = []
         self._detector_rules = [index for index, rule in enumerate(rules) if rule.detectors]
         for index, rule in enumerate(rules):
             for symbol in rule.templates:
                 self._add(index, HIT, symbol)
-            for symbol in rule.unless:
-                self._add(index, EXCEPTION, symbol)
-            for cue in rule.unless_near:
-                self._add(index, NEAR, cue.words, cue.window)
-            self._patterns.extend((index, pattern, HIT) for pattern in rule.patterns)
-            self._patterns.extend((index, pattern, EXCEPTION) for pattern in rule.unless_patterns)
+            for label, symbol in enumerate(rule.unless):
+                self._add(index, EXCEPTION, symbol, label=label)
+            for label, cue in enumerate(rule.unless_near, start=len(rule.unless)):
+                self._add(index, NEAR, cue.words, cue.window, label)
+            self._patterns.extend((index, pattern, HIT, -1) for pattern in rule.patterns)
+            first = len(rule.unless) + len(rule.unless_near)
+            self._patterns.extend((index, pattern, EXCEPTION, first + number) for number, pattern in enumerate(rule.unless_patterns))
         for symbol in settings.allow:
             self._add(-1, ALLOW, symbol)
         for symbol in settings.mentions:
@@ -93,9 +95,9 @@ class Ruleset:
         self._build_index()
         self._pattern_set = self._compile_pattern_set()
 
-    def _add(self, rule: int, kind: int, symbol: Sym, window: int = 0) -> None:
+    def _add(self, rule: int, kind: int, symbol: Sym, window: int = 0, label: int = -1) -> None:
         anchored = isinstance(symbol, Series) and symbol.elements[0][0] == START
-        self.entries.append(Entry(rule, kind, symbol, required_masks(symbol), anchored, window))
+        self.entries.append(Entry(rule, kind, symbol, required_masks(symbol), anchored, window, label))
 
     def _build_index(self) -> None:
         """Index each entry under the rarest word set it needs: most comments hold none of them."""
@@ -114,7 +116,7 @@ class Ruleset:
         options = re2.Options()
         options.max_mem = 64 << 20
         pattern_set = re2.Set.SearchSet(options)
-        for _rule, pattern, _kind in self._patterns:
+        for _rule, pattern, _kind, _label in self._patterns:
             pattern_set.Add(pattern.pattern)
         pattern_set.Compile()
         return pattern_set
@@ -166,7 +168,7 @@ class Ruleset:
         """Folded-text spans of every rule that fired, after exceptions and allowed phrases."""
         return self._rule_spans(folded)[0]
 
-    def _rule_spans(self, folded: FoldedText) -> tuple[dict[int, list[Span]], bool]:
+    def _rule_spans(self, folded: FoldedText, trace: Trace | None = None) -> tuple[dict[int, list[Span]], bool]:
         lattice = self.lattice(folded)
         chart = Chart(lattice, self.compiled.root, self.settings.safe_words, self.compiled.modifier, WORK_BUDGET)
         found: dict[int, list[Span]] = defaultdict(list)
@@ -188,14 +190,18 @@ class Ruleset:
                     found[entry.rule].append(lattice.char_span(start, end))
                 elif kind == EXCEPTION:
                     exceptions[entry.rule].append(lattice.char_span(start, end))
+                    if trace is not None:
+                        trace.spans[entry.rule].append((lattice.char_span(start, end), entry.label))
                 elif kind == NEAR:
                     cues[entry.rule].append((start, end, entry.window))
+                    if trace is not None:
+                        trace.cues[entry.rule].append(((start, end, entry.window), entry.label))
                 elif kind == ALLOW:
                     allowed.append(lattice.char_span(start, end))
                 else:
                     sentence = lattice.sentence[start]
                     mentions[sentence] = min(start, mentions.get(sentence, start))
-        self._pattern_spans(folded.text, found, exceptions)
+        self._pattern_spans(folded.text, found, exceptions, trace)
         if self._detector_rules:
             detected: dict[str, list[Span]] = {}
             for rule_index in self._detector_rules:
@@ -203,15 +209,17 @@ class Ruleset:
                     if name not in detected:
                         detected[name] = DETECTORS[name](folded.text, self.settings.allowed_domains)
                     found[rule_index].extend(detected[name])
-        return self._filter(lattice, found, exceptions, cues, SpanSet(allowed), mentions), exhausted
+        return self._filter(lattice, found, exceptions, cues, SpanSet(allowed), mentions, trace), exhausted
 
-    def _pattern_spans(self, text: str, found: dict[int, list[Span]], exceptions: dict[int, list[Span]]) -> None:
+    def _pattern_spans(self, text: str, found: dict[int, list[Span]], exceptions: dict[int, list[Span]], trace: Trace | None) -> None:
         if self._pattern_set is None:
             return
         for number in sorted(self._pattern_set.Match(text) or ()):
-            rule_index, pattern, kind = self._patterns[number]
-            target = found if kind == HIT else exceptions
-            target[rule_index].extend(match.span() for match in pattern.finditer(text) if match.end() > match.start())
+            rule_index, pattern, kind, label = self._patterns[number]
+            spans = [match.span() for match in pattern.finditer(text) if match.end() > match.start()]
+            (found if kind == HIT else exceptions)[rule_index].extend(spans)
+            if trace is not None and kind == EXCEPTION:
+                trace.spans[rule_index].extend((span, label) for span in spans)
 
     def _filter(
         self,
@@ -221,6 +229,7 @@ class Ruleset:
         cues: dict[int, list[tuple[int, int, int]]],
         allowed: SpanSet,
         mentions: dict[int, int],
+        trace: Trace | None = None,
     ) -> dict[int, list[Span]]:
         """Drop hits that an exception overlaps, an allowed phrase holds, a quotation, a mention or a cue word cancels."""
         quoted = self._quotations(lattice)
@@ -228,6 +237,8 @@ class Ruleset:
         for rule_index, spans in found.items():
             rule = self.rules[rule_index]
             own = SpanSet(exceptions.get(rule_index, ()))
+            if trace is not None:
+                trace.record(rule_index, lattice, spans, cues.get(rule_index, ()))
             kept = [span for span in set(spans) if not own.overlaps(span) and not allowed.contains(span)]
             if quoted and rule.unless_quoted:
                 kept = [span for span in kept if not quoted.contains(span)]
@@ -276,6 +287,32 @@ class Ruleset:
     def fired_rule_ids(self, text: str) -> set[str]:
         """Ids of the rules that fire on a text, whatever the thresholds (used to check examples)."""
         return {self.rules[index].id for index in self.rule_spans(fold(text))}
+
+    def exceptions_used(self, text: str) -> dict[str, set[str]]:
+        """For each rule, the exceptions (as written) that cancelled one of its hits in this text (for the lint)."""
+        trace = Trace()
+        self._rule_spans(fold(text), trace)
+        rules = self.rules
+        return {rules[index].id: {rules[index].exception_texts[label] for label in labels} for index, labels in trace.used.items()}
+
+
+class Trace:
+    """Which exceptions cancelled which rule's hits: gathered only when asked for (the lint), never per request."""
+
+    def __init__(self) -> None:
+        self.spans: dict[int, list[tuple[Span, int]]] = defaultdict(list)
+        self.cues: dict[int, list[tuple[tuple[int, int, int], int]]] = defaultdict(list)
+        self.used: dict[int, set[int]] = defaultdict(set)
+
+    def record(self, rule: int, lattice: Lattice, hits: list[Span], cues: Iterable[tuple[int, int, int]]) -> None:
+        """Note every exception span that overlaps one of the rule's hits, and every cue near one."""
+        for hit in hits:
+            for span, label in self.spans.get(rule, ()):
+                if span[0] < hit[1] and hit[0] < span[1]:
+                    self.used[rule].add(label)
+            for cue, label in self.cues.get(rule, ()):
+                if _near(lattice, hit, [cue]):
+                    self.used[rule].add(label)
 
 
 def _token_range(lattice: Lattice, span: Span) -> tuple[int, int]:
