@@ -31,7 +31,8 @@ class TrieNode:
         self._memo: dict[tuple[str, ...], Step] = {}
 
     def __getstate__(self) -> dict[str, Any]:
-        return {name: getattr(self, name) for name in self.__slots__ if name != "_memo"}
+        # TrieNode's own slots: a subclass (the root) declares none of its own.
+        return {name: getattr(self, name) for name in TrieNode.__slots__ if name != "_memo"}
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         for name, value in state.items():
