@@ -1,6 +1,8 @@
 """The chart of one comment: which word sets match where, filled in one pass over the lattice, and a work budget.
 
-cells[p] maps each end position q to the bit mask of the word sets with a phrase spanning [p, q).
+single[p] is the bit mask of the word sets with a one-token phrase spanning [p, p+1) (most matches);
+cells[p] maps every other end position q to the mask of the word sets with a phrase spanning [p, q)
+(multi-word phrases and other readings), and is None for most positions.
 Symbols read it (symbols.py) and remember their own answers per position, so no part of a template
 is matched twice at the same place. Every step of that matching is counted: a comment that exhausts
 the budget is still decided on what was found, and says so.
@@ -28,6 +30,7 @@ class Chart:
     __slots__ = (
         "_mentions",
         "_skips",
+        "_starts",
         "by_mask",
         "cellmask",
         "cells",
@@ -35,8 +38,9 @@ class Chart:
         "limit",
         "memo",
         "modifier",
+        "modifier_first",
         "present",
-        "sentence",
+        "single",
         "size",
         "steps",
         "stride",
@@ -45,17 +49,19 @@ class Chart:
     def __init__(self, lattice: Lattice, root: TrieNode, safe_words: frozenset[str], modifier: Sym | None, limit: int):
         self.lattice = lattice
         self.size = size = lattice.size
-        self.sentence = lattice.sentence
         self.stride = size + 1
         self.cells: list[dict[int, int] | None] = [None] * (size + 1)
+        self.single = [0] * (size + 1)
         self.cellmask = [0] * (size + 1)
         self.by_mask: dict[int, list[int]] = {}
         self.memo: dict[int, Sequence[int]] = {}
         self.modifier = modifier
+        self.modifier_first = modifier.first if modifier is not None else 0
         self.limit = limit
         self.steps = 0
         self._skips: dict[int, tuple[int, ...]] = {}
         self._mentions: dict[int, int] = {}
+        self._starts: dict[int, list[int]] = {}
         self._fill(root, safe_words)
         present = 0
         for mask in self.by_mask:
@@ -63,6 +69,7 @@ class Chart:
         self.present = present
 
     def _add(self, start: int, end: int, mask: int) -> None:
+        """Record a phrase of several tokens, or another reading, spanning [start, end)."""
         cell = self.cells[start]
         if cell is None:
             self.cells[start] = {end: mask}
@@ -81,17 +88,17 @@ class Chart:
         This is the engine's hottest loop: memo lookups and cell updates are written out inline.
         """
         forms, extra, size = self.lattice.forms, self.lattice.extra, self.size
-        cells, cellmask, by_mask = self.cells, self.cellmask, self.by_mask
+        single, cellmask, by_mask = self.single, self.cellmask, self.by_mask
         root_memo = root._memo
         pending: list[tuple[int, TrieNode, int]] = []
         for start in range(size):
             spelt = forms[start]
-            found = root_memo.get(spelt)
+            found = root_memo.get(spelt[0] if len(spelt) == 1 else spelt)
             if found is None:
                 found = root.step(spelt, safe_words)
             mask, onward = found
             if mask:
-                cells[start] = {start + 1: mask}
+                single[start] = mask
                 cellmask[start] = mask
                 positions = by_mask.get(mask)
                 if positions is None:
@@ -114,7 +121,7 @@ class Chart:
             if here >= size:
                 continue
             spelt = forms[here]
-            found = node._memo.get(spelt)
+            found = node._memo.get(spelt[0] if len(spelt) == 1 else spelt)
             if found is None:
                 found = node.step(spelt, safe_words)
             mask, onward = found
@@ -129,6 +136,11 @@ class Chart:
                         self._add(start, end, mask)
                     for child in onward:
                         pending.append((start, child, end))
+
+    @property
+    def sentence(self) -> list[int]:
+        """Each position's sentence number (the lattice computes them on first use)."""
+        return self.lattice.sentence
 
     def ends(self, symbol: Sym, position: int) -> Sequence[int]:
         """Where a match of the symbol starting at `position` can end (remembered per symbol and position)."""
@@ -147,12 +159,16 @@ class Chart:
             raise WorkBudgetError
 
     def starts(self, first: int) -> list[int]:
-        """Positions where a word set of the mask `first` begins, in order."""
+        """Positions where a word set of the mask `first` begins, in order (remembered: templates share first parts)."""
+        known = self._starts.get(first)
+        if known is not None:
+            return known
         found: set[int] = set()
         for mask, positions in self.by_mask.items():
             if mask & first:
                 found.update(positions)
-        return sorted(found)
+        ordered = self._starts[first] = sorted(found)
+        return ordered
 
     def skip_modifiers(self, positions: set[int], sentence: int) -> set[int]:
         """The positions, and those reached from them by skipping a few modifiers of the same sentence."""

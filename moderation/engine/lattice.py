@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import dataclass, field
 
 import ahocorasick
 
@@ -33,6 +32,7 @@ _QUOTES = re.compile(
     # 'single': the marks hug the quotation, and an apostrophe inside a word ("don't") is no mark.
     r"|(?<![\w'])'(?=[^\s'])(?:[^'\n]|(?<=\w)'(?=\w)){1,150}?(?<=\S)'(?![\w'])"
 )
+_HYPHEN = re.compile(r"-")
 _CAMEL = re.compile(r"(?<=[a-z\u00df-\u00ff])(?=[A-Z\u00c0-\u00de])")
 # Runs of spaced-out letters are read as words from this length ("f u c k", "r e f u g e e").
 MIN_JOINED_LETTERS = 3
@@ -40,22 +40,51 @@ MIN_JOINED_LETTERS = 3
 _LETTERS_HINT = re.compile(r"(?<![\w@$*!|'])[\w@$*!|'][^\w\n]{1,2}[\w@$*!|'][^\w\n]{1,2}[\w@$*!|'](?![\w@$*!|'])")
 
 
-@dataclass(slots=True)
 class Lattice:
-    """Primary tokens (text spans and spellings), other readings as edges, sentences and quotations."""
+    """Primary tokens (text spans and spellings), other readings as edges; sentences and quotations on first use."""
 
-    text: str
-    starts: list[int]
-    ends: list[int]
-    forms: list[tuple[str, ...]]
-    extra: dict[int, list[Edge]] = field(default_factory=dict)
-    sentence: list[int] = field(default_factory=list)
-    quotes: list[tuple[int, int]] = field(default_factory=list)
+    __slots__ = ("_quotes", "_sentence", "_sentence_ends", "ends", "extra", "forms", "starts", "text")
+
+    def __init__(
+        self,
+        text: str,
+        starts: list[int],
+        ends: list[int],
+        forms: list[tuple[str, ...]],
+        extra: dict[int, list[Edge]] | None = None,
+        sentence_ends: list[int] | None = None,
+    ):
+        self.text = text
+        self.starts = starts
+        self.ends = ends
+        self.forms = forms
+        self.extra: dict[int, list[Edge]] = extra or {}
+        self._sentence_ends = sentence_ends
+        self._sentence: list[int] | None = None
+        self._quotes: list[tuple[int, int]] | None = None
 
     @property
     def size(self) -> int:
         """Number of primary tokens."""
         return len(self.forms)
+
+    @property
+    def sentence(self) -> list[int]:
+        """Each token's sentence number (computed on first use: a comment no template is tried on needs none)."""
+        if self._sentence is None:
+            if self._sentence_ends is None:
+                self._sentence_ends = _sentence_ends(self.text)
+            self._sentence = _sentences(self._sentence_ends, self.starts)
+        return self._sentence
+
+    @property
+    def quotes(self) -> list[tuple[int, int]]:
+        """Folded-text spans of the quotations (computed on first use)."""
+        if self._quotes is None:
+            text = self.text
+            marked = '"' in text or "'" in text or "\u201c" in text or "\u00ab" in text or "\u00bb" in text or "\u201e" in text
+            self._quotes = [match.span() for match in _QUOTES.finditer(text)] if marked else []
+        return self._quotes
 
     def char_span(self, start: int, end: int) -> tuple[int, int]:
         """The folded-text span of the token positions [start, end)."""
@@ -63,11 +92,13 @@ class Lattice:
 
     def sentence_start(self, position: int) -> bool:
         """True when a sentence begins at this position."""
-        return position == 0 or (position < len(self.sentence) and self.sentence[position] != self.sentence[position - 1])
+        sentence = self.sentence
+        return position == 0 or (position < len(sentence) and sentence[position] != sentence[position - 1])
 
     def sentence_end(self, position: int) -> bool:
         """True when a sentence ends at this position."""
-        return position == len(self.sentence) or (position > 0 and self.sentence[position] != self.sentence[position - 1])
+        sentence = self.sentence
+        return position == len(sentence) or (position > 0 and sentence[position] != sentence[position - 1])
 
     def quoted(self, start: int, end: int) -> bool:
         """True when the folded-text span [start, end) lies inside a quotation."""
@@ -128,7 +159,7 @@ def _contraction(token: Token) -> list[Token] | None:
     return None
 
 
-def _written_as_name(folded: FoldedText, start: int, end: int, sentence_ends: list[int], previous_end: int) -> bool:
+def _written_as_name(folded: FoldedText, start: int, end: int, sentence_ends: list[int] | None, previous_end: int) -> bool:
     """True for a title-case word ("Ponyo") inside a sentence: the comment names someone or something."""
     original = folded.original
     first, last = folded.starts[start], folded.ends[end - 1]
@@ -137,11 +168,13 @@ def _written_as_name(folded: FoldedText, start: int, end: int, sentence_ends: li
         return False
     if previous_end < 0:
         return False  # the first word of the comment
+    if sentence_ends is None:
+        sentence_ends = _sentence_ends(folded.text)
     index = bisect.bisect_left(sentence_ends, previous_end)
     return not (index < len(sentence_ends) and sentence_ends[index] < start)
 
 
-def _primary(text: str, folded: FoldedText, speller: Speller, sentence_ends: list[int]) -> tuple[list[Token], dict[int, tuple[str, ...]]]:
+def _primary(text: str, folded: FoldedText, speller: Speller) -> tuple[list[Token], dict[int, tuple[str, ...]]]:
     """Tokens with their extra spellings, run-together tokens split; and the unsplit tokens by first part."""
     cuts = _camel_cuts(folded)
     tokens = tokenize(text)
@@ -154,6 +187,7 @@ def _primary(text: str, folded: FoldedText, speller: Speller, sentence_ends: lis
         return tokens, {}  # most comments: every word is a known word
     read = speller.read
     lowercase = folded.original.islower()
+    sentence_ends: list[int] | None = None
     replaced: dict[int, list[Token]] = {}
     for index in unknown:
         start, end, forms = tokens[index]
@@ -167,6 +201,8 @@ def _primary(text: str, folded: FoldedText, speller: Speller, sentence_ends: lis
             reading = NO_READING
         else:
             previous_end = tokens[index - 1].end if index else -1
+            if sentence_ends is None and not lowercase:
+                sentence_ends = _sentence_ends(text)
             name = not lowercase and _written_as_name(folded, start, end, sentence_ends, previous_end)
             reading = read(raw, forms[0], name)
         parts = reading.parts
@@ -183,13 +219,13 @@ def _primary(text: str, folded: FoldedText, speller: Speller, sentence_ends: lis
         return tokens, {}
     result: list[Token] = []
     unsplit: dict[int, tuple[str, ...]] = {}
-    for index, token in enumerate(tokens):
-        pieces = replaced.get(index)
-        if pieces is None:
-            result.append(token)
-        else:
-            unsplit[len(result)] = token.forms
-            result.extend(pieces)
+    done = 0
+    for index in sorted(replaced):
+        result.extend(tokens[done:index])  # the tokens between two split ones, copied whole
+        unsplit[len(result)] = tokens[index].forms
+        result.extend(replaced[index])
+        done = index + 1
+    result.extend(tokens[done:])
     return result, unsplit
 
 
@@ -214,19 +250,22 @@ def _split_words(text: str, tokens: list[Token], speller: Speller, extra: dict[i
     common = speller.common
     last = len(tokens) - 1
     pairs: dict[int, bool] = {}
-    for index, token in enumerate(tokens):
-        if token[1] - token[0] <= MAX_FRAGMENT and token[2][0] not in common:
+    for index, (start, end, forms) in enumerate(tokens):
+        if end - start <= MAX_FRAGMENT and forms[0] not in common:
             for left in (index - 1, index):
                 if (
                     0 <= left < last
-                    and text[tokens[left].end : tokens[left + 1].start] == " "
-                    and tokens[left].forms[0] not in ONE_LETTER_WORDS
+                    and tokens[left + 1][0] - tokens[left][1] == 1
+                    and text[tokens[left][1]] == " "
+                    and tokens[left][2][0] not in ONE_LETTER_WORDS
                 ):
                     pairs[left] = True
     if "-" in text:
-        for left in range(last):
-            if text[tokens[left].end : tokens[left + 1].start] == "-":
-                pairs.setdefault(left, False)
+        ending_at = {token[1]: index for index, token in enumerate(tokens)}
+        for match in _HYPHEN.finditer(text):
+            before = ending_at.get(match.start())
+            if before is not None and before < last and tokens[before + 1][0] == match.end():
+                pairs.setdefault(before, False)
     vocabulary = speller.vocabulary
     for left in sorted(pairs):
         first, second = tokens[left], tokens[left + 1]
@@ -243,8 +282,7 @@ def _split_words(text: str, tokens: list[Token], speller: Speller, extra: dict[i
 def build_lattice(folded: FoldedText, speller: Speller, letters: ahocorasick.Automaton) -> Lattice:
     """Tokenise a folded comment and add every other reading as an edge."""
     text = folded.text
-    sentence_ends = _sentence_ends(text)
-    tokens, unsplit = _primary(text, folded, speller, sentence_ends)
+    tokens, unsplit = _primary(text, folded, speller)
     extra: dict[int, list[Edge]] = {}
     for first, forms in unsplit.items():
         count = 1
@@ -255,8 +293,4 @@ def build_lattice(folded: FoldedText, speller: Speller, letters: ahocorasick.Aut
         _spaced_letters(tokens, letters, extra)
     _split_words(text, tokens, speller, extra)
     starts = [token[0] for token in tokens]
-    lattice = Lattice(text, starts, [token[1] for token in tokens], [token[2] for token in tokens], extra)
-    lattice.sentence = _sentences(sentence_ends, starts)
-    if '"' in text or "'" in text or "\u201c" in text or "\u00ab" in text or "\u00bb" in text or "\u201e" in text:
-        lattice.quotes = [match.span() for match in _QUOTES.finditer(text)]
-    return lattice
+    return Lattice(text, starts, [token[1] for token in tokens], [token[2] for token in tokens], extra)

@@ -22,7 +22,7 @@ from .schemas import LexiconSchema, RuleFileSchema, RuleSchema, SettingsSchema
 from .spelling import Speller
 from .symbols import Sym
 from .syntax import TemplateError
-from .wordlist import common_words, known_words
+from .wordlist import common_words, function_words, known_words
 from .yamlsource import LineDict, LineList, YAMLBudgetError, load_yaml
 
 SETTINGS_FILE = "settings.yml"
@@ -153,7 +153,7 @@ class RuleLoader:
     def _compiled(self, safe_words: frozenset[str]) -> Compiled:
         grammar = self.grammar
         vocabulary = grammar.vocabulary()
-        speller = Speller(vocabulary, grammar.no_typos, known_words(), common_words(), grammar.names, safe_words)
+        speller = Speller(vocabulary, grammar.no_typos, known_words(), common_words(), grammar.names, safe_words, function_words())
         modifier = grammar.lexicon("modifier") if grammar.modifiers else None
         return Compiled(grammar.root, speller, letters_automaton(vocabulary), modifier, word_set_odds(grammar.word_sets))
 

@@ -15,6 +15,8 @@ _APOSTROPHES = {"\u2019": "'", "\u2018": "'", "\u02bc": "'", "\u2032": "'", "`":
 # Text encoded as UTF-8 or Windows-1252 and read back as Latin-1 leaves C1 controls (U+0080-U+009F)
 # behind, alone ("It\x92s") or with the other bytes of a character ("youâ\x80\x99re", "you\x80\x99re").
 _MOJIBAKE = re.compile("[\u00c2-\u00f4]?[\u0080-\u009f][\u0080-\u00bf]{0,2}")
+_C1 = re.compile("[\u0080-\u009f]")
+_NON_ASCII = re.compile("[^\x00-\x7f]+")
 # The lead byte most often lost from a UTF-8 sequence of two continuation bytes: punctuation U+2000-U+2FFF.
 _PUNCTUATION_LEAD = b"\xe2"
 
@@ -106,25 +108,36 @@ def fold(text: str) -> FoldedText:
         lowered = text.lower().replace("`", "'")
         size = len(text)
         return FoldedText(text, lowered, range(size), range(1, size + 1))
-    repairs = _repairs(text) if any("\x80" <= char <= "\x9f" for char in text) else {}
+    repairs = _repairs(text) if _C1.search(text) else {}
     chars: list[str] = []
     starts: list[int] = []
     ends: list[int] = []
-    index, size = 0, len(text)
-    while index < size:
-        char = text[index]
-        if index in repairs:
-            end, repaired = repairs[index]
-            folded = "".join(fold_char(piece) if not piece.isascii() else piece.lower() for piece in repaired)
-            span_end = end
-        else:
-            folded = char.lower() if char.isascii() else fold_char(char)
-            span_end = index + 1
-        if not folded and ends and ends[-1] == index:
-            ends[-1] = span_end  # a dropped mark belongs to the letter before it
-        for piece in folded:
-            chars.append(piece)
-            starts.append(index)
-            ends.append(span_end)
-        index = span_end
+    done = 0
+    # ASCII stretches are folded whole; only the other characters are looked at one by one.
+    for match in _NON_ASCII.finditer(text):
+        begin, finish = match.span()
+        if begin > done:
+            chars.append(text[done:begin].lower().replace("`", "'"))
+            starts.extend(range(done, begin))
+            ends.extend(range(done + 1, begin + 1))
+        index = begin
+        while index < finish:
+            if index in repairs:
+                span_end, repaired = repairs[index]
+                folded = "".join(fold_char(piece) if not piece.isascii() else piece.lower() for piece in repaired)
+            else:
+                folded = fold_char(text[index])
+                span_end = index + 1
+            if not folded and ends and ends[-1] == index:
+                ends[-1] = span_end  # a dropped mark belongs to the letter before it
+            for piece in folded:
+                chars.append(piece)
+                starts.append(index)
+                ends.append(span_end)
+            index = span_end
+        done = max(done, index)
+    if done < len(text):
+        chars.append(text[done:].lower().replace("`", "'"))
+        starts.extend(range(done, len(text)))
+        ends.extend(range(done + 1, len(text) + 1))
     return FoldedText(text, "".join(chars), starts, ends)

@@ -208,7 +208,10 @@ class Ruleset:
                 for name in self.rules[rule_index].detectors:
                     if name not in detected:
                         detected[name] = DETECTORS[name](folded.text, self.settings.allowed_domains)
-                    found[rule_index].extend(detected[name])
+                    if detected[name]:
+                        found[rule_index].extend(detected[name])
+        if not found:
+            return {}, exhausted  # most comments: nothing to filter
         return self._filter(lattice, found, exceptions, cues, SpanSet(allowed), mentions, trace), exhausted
 
     def _pattern_spans(self, text: str, found: dict[int, list[Span]], exceptions: dict[int, list[Span]], trace: Trace | None) -> None:

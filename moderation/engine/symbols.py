@@ -53,11 +53,15 @@ class WordSet(Sym):
     memoise = False
 
     def ends_in(self, chart: Chart, position: int) -> Sequence[int]:
-        """Ends of the phrases found at `position` (read off the chart's cell)."""
+        """Ends of the phrases found at `position` (read off the chart)."""
+        mask = self.first
         cell = chart.cells[position]
+        if chart.single[position] & mask:
+            if cell is None:
+                return (position + 1,)
+            return [position + 1, *(end for end, bits in cell.items() if bits & mask)]
         if cell is None:
             return ()
-        mask = self.first
         return [end for end, bits in cell.items() if bits & mask]
 
 
@@ -76,12 +80,17 @@ class Union(Sym):
 
     def ends_in(self, chart: Chart, position: int) -> Sequence[int]:
         """Ends of the word sets' phrases here, and of each member that can start here."""
-        cell = chart.cells[position]
-        if cell is None:
+        here = chart.cellmask[position]
+        if not here & self.first:
             return ()
         mask = self.mask
-        found = [end for end, bits in cell.items() if bits & mask] if mask else []
-        here = chart.cellmask[position]
+        found: list[int] = []
+        if mask:
+            if chart.single[position] & mask:
+                found.append(position + 1)
+            cell = chart.cells[position]
+            if cell is not None:
+                found.extend(end for end, bits in cell.items() if bits & mask)
         for member in self.members:
             if here & member.first:
                 found.extend(chart.ends(member, position))
@@ -105,15 +114,14 @@ class Series(Sym):
     when `modifiers` is set. A match stays inside one sentence.
     """
 
-    __slots__ = ("elements", "modifiers", "required")
+    __slots__ = ("_steps", "elements", "modifiers", "required")
 
     def __init__(self, label: str, elements: Sequence[Element], modifiers: bool):
         self.elements: tuple[Element, ...] = tuple(elements)
         self.modifiers = modifiers
         first = 0
         for kind, payload, optional in self.elements:
-            if kind == SYM:
-                assert isinstance(payload, Sym)
+            if kind == SYM and isinstance(payload, Sym):
                 first |= payload.first
                 if not optional:
                     break
@@ -121,6 +129,14 @@ class Series(Sym):
         self.required: tuple[Sym, ...] = tuple(
             payload for kind, payload, optional in self.elements if kind == SYM and not optional and isinstance(payload, Sym)
         )
+        # The elements as the matcher reads them: kind, symbol, gap size, optional, modifiers may follow.
+        last = len(self.elements) - 1
+        steps: list[tuple[int, Sym | None, int, bool, bool]] = []
+        for index, (kind, payload, optional) in enumerate(self.elements):
+            symbol = payload if isinstance(payload, Sym) else None
+            size = payload if isinstance(payload, int) else 0
+            steps.append((kind, symbol, size, optional, modifiers and kind == SYM and index < last))
+        self._steps = tuple(steps)
 
     def ends_in(self, chart: Chart, position: int) -> Sequence[int]:
         """Positions reached part by part (a set of positions after each part), within the sentence."""
@@ -130,36 +146,40 @@ class Series(Sym):
         sentence = chart.sentence
         here = sentence[position]
         frontier: set[int] = {position}
-        last = len(self.elements) - 1
         cellmask = chart.cellmask
-        for index, (kind, payload, optional) in enumerate(self.elements):
-            if kind == SYM:
-                assert isinstance(payload, Sym)
-                first = payload.first
+        modifier = chart.modifier_first
+        for kind, symbol, gap, optional, skip in self._steps:
+            if symbol is not None:
+                first = symbol.first
                 found: set[int] = set(frontier) if optional else set()
+                direct = not symbol.memoise
                 for start in frontier:
                     if start < size and cellmask[start] & first:
-                        for end in chart.ends(payload, start):
+                        for end in symbol.ends_in(chart, start) if direct else chart.ends(symbol, start):
                             if sentence[end - 1] == here:
                                 found.add(end)
             elif kind == GAP:
-                assert isinstance(payload, int)
                 found = set()
                 for start in frontier:
                     found.add(start)
-                    for skip in range(1, payload + 1):
-                        if start + skip > size or sentence[start + skip - 1] != here:
+                    for step in range(1, gap + 1):
+                        if start + step > size or sentence[start + step - 1] != here:
                             break
-                        found.add(start + skip)
+                        found.add(start + step)
             elif kind == START:
                 found = {start for start in frontier if chart.lattice.sentence_start(start)}
             else:
                 found = {start for start in frontier if chart.lattice.sentence_end(start)}
             if not found:
                 return ()
-            chart.spend(len(found))
-            if self.modifiers and kind == SYM and index < last:
-                found = chart.skip_modifiers(found, here)
+            chart.steps += len(found)
+            if chart.steps > chart.limit:
+                chart.spend(0)  # raises WorkBudgetError
+            if skip and modifier:
+                for start in found:
+                    if start < size and cellmask[start] & modifier:
+                        found = chart.skip_modifiers(found, here)
+                        break
             frontier = found
         return [end for end in frontier if end > position]
 

@@ -28,7 +28,7 @@ class TrieNode:
         self.prefix_lengths: tuple[int, ...] = ()
         self.suffixes: dict[str, TrieNode] = {}
         self.suffix_lengths: tuple[int, ...] = ()
-        self._memo: dict[tuple[str, ...], Step] = {}
+        self._memo: dict[str | tuple[str, ...], Step] = {}
 
     def __getstate__(self) -> dict[str, Any]:
         # TrieNode's own slots: a subclass (the root) declares none of its own.
@@ -89,7 +89,9 @@ class TrieNode:
     def step(self, forms: tuple[str, ...], safe_words: frozenset[str]) -> Step:
         """For a token's spellings: the atoms of the phrases it completes, and the nodes it leads on to."""
         memo = self._memo
-        found = memo.get(forms)
+        # Keyed by the spelling itself when there is one: a string caches its hash, a tuple does not.
+        key: str | tuple[str, ...] = forms[0] if len(forms) == 1 else forms
+        found = memo.get(key)
         if found is not None:
             return found
         mask = 0
@@ -102,7 +104,7 @@ class TrieNode:
         found = (mask, tuple(onward.values())) if mask or onward else _NO_STEP
         if len(memo) >= self.MEMO_LIMIT:
             memo.clear()
-        memo[forms] = found
+        memo[key] = found
         return found
 
     def words(self) -> Iterator[str]:

@@ -44,3 +44,13 @@ KNOWN_WORDS = 100_000
 def known_words() -> frozenset[str]:
     """The words among the KNOWN_WORDS most frequent English tokens."""
     return frozenset(ordinary_words(KNOWN_WORDS))
+
+
+# The commonest words ("the", "you", "all"): function words, too common to say what a run-together token is about.
+FUNCTION_WORDS = 200
+
+
+@lru_cache(maxsize=1)
+def function_words() -> frozenset[str]:
+    """The FUNCTION_WORDS most frequent English words."""
+    return frozenset(ordinary_words(FUNCTION_WORDS))

@@ -9,7 +9,29 @@ from moderation.engine.spelling import Speller
 
 VOCABULARY = ["fuck", "refugee", "idiot", "dumb", "dimwit", "hate", "kill", "all", "kurds", "death", "to", "arabs", "women", "scum"]
 KNOWN = frozenset(
-    {"i", "you", "are", "a", "an", "so", "what", "the", "to", "all", "hate", "kill", "death", "this", "people", "who", "re", "pen", "is"}
+    {
+        "i",
+        "you",
+        "are",
+        "a",
+        "an",
+        "so",
+        "what",
+        "the",
+        "to",
+        "all",
+        "hate",
+        "kill",
+        "kurds",
+        "women",
+        "death",
+        "this",
+        "people",
+        "who",
+        "re",
+        "pen",
+        "is",
+    }
 )
 COMMON = frozenset({"i", "you", "are", "a", "so", "what", "the", "to", "all", "is", "re", "pen", "who"})
 SPELLER = Speller(VOCABULARY, (), KNOWN, COMMON, names=["kurds", "arabs"])

@@ -9,7 +9,7 @@ from moderation.engine.spelling import Speller, is_typo
 SPELLER = Speller(
     ["idiot", "women", "muslims", "shit", "fuck", "slut", "stupid", "hate", "kill", "all", "kurds", "trash", "death", "jism", "sickening"],
     no_typos=["slut"],
-    known_words=frozenset({"i", "all", "so", "sick", "form", "from", "jims", "sickening", "the"}),
+    known_words=frozenset({"i", "all", "so", "sick", "form", "from", "jims", "sickening", "the", "kill", "kurds"}),
     common_words=frozenset({"i", "all", "so", "the"}),
     names=["muslims", "kurds"],
 )
