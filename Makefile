@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install lint typecheck bench eval clean
+.PHONY: run test install lint typecheck bench bench-hostile eval clean
 
 $(STAMP): setup.cfg pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +30,9 @@ test: $(STAMP) lint typecheck
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/engine_speed.py
+
+bench-hostile: $(STAMP)
+	$(BIN)/python benchmarks/hostile.py
 
 eval: $(STAMP)
 	$(BIN)/moderation eval ../shared/eval/dev.csv

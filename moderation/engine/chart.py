@@ -34,6 +34,7 @@ class Chart:
         "by_mask",
         "cellmask",
         "cells",
+        "filled",
         "lattice",
         "limit",
         "memo",
@@ -59,6 +60,7 @@ class Chart:
         self.modifier_first = modifier.first if modifier is not None else 0
         self.limit = limit
         self.steps = 0
+        self.filled = 0  # trie look-ups made to fill the chart (work, for the cost tests)
         self._skips: dict[int, tuple[int, ...]] = {}
         self._mentions: dict[int, int] = {}
         self._starts: dict[int, list[int]] = {}
@@ -115,8 +117,10 @@ class Chart:
                         self._add(start, end, mask)
                     for node in onward:
                         pending.append((start, node, end))
+        walked = 0
         # Multi-word phrases: each pending node waits for the token at its position.
         while pending:
+            walked += 1
             start, node, here = pending.pop()
             if here >= size:
                 continue
@@ -136,6 +140,7 @@ class Chart:
                         self._add(start, end, mask)
                     for child in onward:
                         pending.append((start, child, end))
+        self.filled = size + sum(len(edges) for edges in extra.values()) + walked
 
     @property
     def sentence(self) -> list[int]:

@@ -157,3 +157,4 @@ class Assessment:
     hits: tuple[Reason, ...]
     scores: dict[str, float]
     decision: Decision
+    work: int = 0  # tokens, readings, trie look-ups and matching steps it took (for cost tests and benchmarks)

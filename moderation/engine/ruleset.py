@@ -5,7 +5,7 @@ from __future__ import annotations
 import bisect
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import ahocorasick
@@ -42,6 +42,8 @@ class Entry:
     anchored: bool
     window: int = 0
     label: int = -1  # which of the rule's exception_texts it is (exceptions and cues)
+    key: int = 0  # the rarest word sets it needs, when not its first part: a match starts within `reach` before one
+    reach: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,6 +55,7 @@ class Compiled:
     letters: Any
     modifier: Sym | None
     rarity: tuple[float, ...]
+    lengths: tuple[int, ...] = ()  # the longest phrase of each word set, in tokens
 
 
 def letters_automaton(vocabulary: Iterable[str]) -> Any:
@@ -101,12 +104,15 @@ class Ruleset:
 
     def _build_index(self) -> None:
         """Index each entry under the rarest word set it needs: most comments hold none of them."""
-        rarity = self.compiled.rarity
+        rarity, lengths = self.compiled.rarity, self.compiled.lengths
         self._by_bit: dict[int, list[int]] = defaultdict(list)
         for number, entry in enumerate(self.entries):
             key = min(entry.needs, key=lambda mask: _odds(mask, rarity))
             for bit in _bits(key):
                 self._by_bit[bit].append(number)
+            if key != entry.symbol.first and len(entry.needs) > 1 and lengths:
+                # In a long comment every word may be present somewhere: a start counts only near its key.
+                self.entries[number] = replace(entry, key=key, reach=entry.symbol.reach(lengths))
         self._keyed: dict[int, tuple[int, ...]] = {}
 
     def _compile_pattern_set(self) -> Any:
@@ -152,7 +158,10 @@ class Ruleset:
         """Token spans of an entry's longest match at each position where it can start."""
         symbol, lattice = entry.symbol, chart.lattice
         spans = []
-        for start in chart.starts(symbol.first):
+        starts = chart.starts(symbol.first)
+        if entry.key and len(starts) > 1:
+            starts = _near_keys(starts, chart.starts(entry.key), entry.reach)
+        for start in starts:
             if entry.anchored and not lattice.sentence_start(start):
                 continue
             ends = chart.ends(symbol, start)
@@ -168,7 +177,7 @@ class Ruleset:
         """Folded-text spans of every rule that fired, after exceptions and allowed phrases."""
         return self._rule_spans(folded)[0]
 
-    def _rule_spans(self, folded: FoldedText, trace: Trace | None = None) -> tuple[dict[int, list[Span]], bool]:
+    def _rule_spans(self, folded: FoldedText, trace: Trace | None = None) -> tuple[dict[int, list[Span]], bool, int]:
         lattice = self.lattice(folded)
         chart = Chart(lattice, self.compiled.root, self.settings.safe_words, self.compiled.modifier, WORK_BUDGET)
         found: dict[int, list[Span]] = defaultdict(list)
@@ -210,9 +219,10 @@ class Ruleset:
                         detected[name] = DETECTORS[name](folded.text, self.settings.allowed_domains)
                     if detected[name]:
                         found[rule_index].extend(detected[name])
+        work = chart.filled + chart.steps
         if not found:
-            return {}, exhausted  # most comments: nothing to filter
-        return self._filter(lattice, found, exceptions, cues, SpanSet(allowed), mentions, trace), exhausted
+            return {}, exhausted, work  # most comments: nothing to filter
+        return self._filter(lattice, found, exceptions, cues, SpanSet(allowed), mentions, trace), exhausted, work
 
     def _pattern_spans(self, text: str, found: dict[int, list[Span]], exceptions: dict[int, list[Span]], trace: Trace | None) -> None:
         if self._pattern_set is None:
@@ -266,7 +276,7 @@ class Ruleset:
     def assess(self, text: str) -> Assessment:
         """Evaluate a comment and keep every detail (for explanations and rule tests)."""
         folded = fold(text)
-        fired, exhausted = self._rule_spans(folded)
+        fired, exhausted, work = self._rule_spans(folded)
         hits: list[Reason] = []
         scores: dict[str, float] = defaultdict(float)
         for rule_index in sorted(fired):
@@ -281,7 +291,7 @@ class Ruleset:
         rejected = tuple(c for c in CATEGORIES if scores.get(c, 0.0) >= self.settings.threshold(c))
         reasons = tuple(hit for hit in hits if hit.mode == "shadow" or hit.category in rejected)
         decision = Decision("reject" if rejected else "approve", rejected, reasons, self.version, exhausted)
-        return Assessment(folded.text, tuple(hits), dict(scores), decision)
+        return Assessment(folded.text, tuple(hits), dict(scores), decision, work)
 
     def evaluate(self, text: str) -> Decision:
         """Decide on one comment: approve or reject, with the reasons."""
@@ -338,6 +348,20 @@ def _near(lattice: Lattice, span: Span, cues: list[tuple[int, int, int]]) -> boo
     """True when a cue word stands within its window of the hit, before or after it."""
     start, end = _token_range(lattice, span)
     return any(cue_start < end + window and cue_end > start - window for cue_start, cue_end, window in cues)
+
+
+def _near_keys(starts: list[int], keys: list[int], reach: int) -> list[int]:
+    """The starts with a key position at or after them and less than `reach` tokens on (both lists sorted)."""
+    kept: list[int] = []
+    pointer, count = 0, len(keys)
+    for start in starts:
+        while pointer < count and keys[pointer] < start:
+            pointer += 1
+        if pointer == count:
+            break
+        if keys[pointer] < start + reach:
+            kept.append(start)
+    return kept
 
 
 def _bits(mask: int) -> Iterable[int]:

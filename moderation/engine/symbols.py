@@ -19,6 +19,8 @@ if TYPE_CHECKING:
 SYM, GAP, START, END = 0, 1, 2, 3
 # A list ("Arabs, Persians and Turks") holds at most this many items.
 MAX_LIST_ITEMS = 8
+# The most tokens the modifiers between two parts may take: three modifiers of up to four words.
+MODIFIER_REACH = 12
 _ids = itertools.count(1)
 
 
@@ -41,6 +43,10 @@ class Sym:
     def atoms(self) -> int:
         """Every word set this symbol may use, anywhere (for the rule-file budgets and diagnostics)."""
         return self.first
+
+    def reach(self, lengths: Sequence[int]) -> int:
+        """The most tokens a match can span; `lengths[bit]`: the longest phrase of each word set."""
+        return _longest(self.first, lengths)
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self.label}>"
@@ -102,6 +108,10 @@ class Union(Sym):
         for member in self.members:
             total |= member.atoms()
         return total
+
+    def reach(self, lengths: Sequence[int]) -> int:
+        """The longest of its word sets and members."""
+        return max([_longest(self.mask, lengths), *(member.reach(lengths) for member in self.members)])
 
 
 Element = tuple[int, "Sym | int | None", bool]
@@ -191,6 +201,13 @@ class Series(Sym):
                 total |= payload.atoms()
         return total
 
+    def reach(self, lengths: Sequence[int]) -> int:
+        """Every part at its longest, gaps full, and the most modifiers between parts."""
+        total = 0
+        for _kind, symbol, gap, _optional, skip in self._steps:
+            total += gap + (symbol.reach(lengths) if symbol is not None else 0) + (MODIFIER_REACH if skip else 0)
+        return total
+
 
 class Repeat(Sym):
     """A list of the part: once or more, joined by list words ("and", "or") or nothing (commas are not tokens)."""
@@ -231,6 +248,10 @@ class Repeat(Sym):
         """The item's word sets and the list words'."""
         return self.part.atoms() | (self.joiner.atoms() if self.joiner else 0)
 
+    def reach(self, lengths: Sequence[int]) -> int:
+        """The longest list: every item and joiner at its longest."""
+        return MAX_LIST_ITEMS * (self.part.reach(lengths) + (self.joiner.reach(lengths) if self.joiner else 0))
+
 
 class Referent(Sym):
     """A group, or a pronoun that refers back to one named earlier in the comment ("... I hate them")."""
@@ -253,6 +274,21 @@ class Referent(Sym):
     def atoms(self) -> int:
         """The group's word sets and the pronouns'."""
         return self.base.atoms() | self.anaphora.first
+
+    def reach(self, lengths: Sequence[int]) -> int:
+        """The longer of the group's names and the pronouns."""
+        return max(self.base.reach(lengths), self.anaphora.reach(lengths))
+
+
+def _longest(mask: int, lengths: Sequence[int]) -> int:
+    longest = 0
+    while mask:
+        low = mask & -mask
+        bit = low.bit_length() - 1
+        if bit < len(lengths) and lengths[bit] > longest:
+            longest = lengths[bit]
+        mask ^= low
+    return longest
 
 
 def required_masks(symbol: Sym) -> tuple[int, ...]:
