@@ -1,0 +1,44 @@
+"""Shared fixtures for the lexicon data tests: the slurs no entry may be, and probe rules over the shipped lexicons."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+import yaml
+
+from moderation.engine import Ruleset, load_ruleset
+from moderation.engine.syntax import expand_phrase
+
+LEXICON_DIR = Path(__file__).resolve().parents[2] / "rules" / "lexicons"
+IDENTITY_FILE = LEXICON_DIR / "identity.yml"
+
+
+@pytest.fixture(scope="session")
+def slurs() -> set[str]:
+    """Every phrase the slur_* lexicons of identity.yml expand to, words joined by spaces."""
+    identity = yaml.safe_load(IDENTITY_FILE.read_text(encoding="utf-8"))
+    phrases = {
+        " ".join(phrase)
+        for name, entries in identity.items()
+        if name.startswith("slur_")
+        for entry in entries
+        for phrase in expand_phrase(entry)
+    }
+    assert len(phrases) > 100, "the slur lexicons moved: this fixture reads none"
+    return phrases
+
+
+@pytest.fixture(scope="module")
+def probe_rules(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str, str], Ruleset]:
+    """probe_rules("abuse.yml", text): one rule file over a copy of the shipped lexicons, loaded."""
+
+    def load(name: str, text: str) -> Ruleset:
+        directory = tmp_path_factory.mktemp("rules")
+        shutil.copytree(LEXICON_DIR, directory / "lexicons")
+        (directory / name).write_text(text, encoding="utf-8")
+        return load_ruleset(directory)
+
+    return load
