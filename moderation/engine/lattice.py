@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Callable
 
 import ahocorasick
 
@@ -245,7 +246,9 @@ def _spaced_letters(tokens: list[Token], letters: ahocorasick.Automaton, extra: 
             extra.setdefault(first + begin, []).append((first + last_letter + 1, (spelt[begin : last_letter + 1],)))
 
 
-def _split_words(text: str, tokens: list[Token], speller: Speller, extra: dict[int, list[Edge]]) -> None:
+def _split_words(
+    text: str, tokens: list[Token], speller: Speller, extra: dict[int, list[Edge]], useful: Callable[[tuple[str, ...]], bool] | None
+) -> None:
     """Edges for words written in two parts: joined by a hyphen, or by one space beside a fragment ("id iot")."""
     common = speller.common
     last = len(tokens) - 1
@@ -275,12 +278,18 @@ def _split_words(text: str, tokens: list[Token], speller: Speller, extra: dict[i
             # With a whole word beside a piece ("f ucking"), only words the rules name in full count:
             # a stem would also reach into the next word of ordinary text ("FC Katowice").
             forms = tuple(form for form in forms if form in vocabulary)
-        if forms:
+        if forms and (useful is None or useful(forms)):
             extra.setdefault(left, []).append((left + 2, forms))
 
 
-def build_lattice(folded: FoldedText, speller: Speller, letters: ahocorasick.Automaton) -> Lattice:
-    """Tokenise a folded comment and add every other reading as an edge."""
+def build_lattice(
+    folded: FoldedText, speller: Speller, letters: ahocorasick.Automaton, useful: Callable[[tuple[str, ...]], bool] | None = None
+) -> Lattice:
+    """Tokenise a folded comment and add every other reading as an edge.
+
+    `useful`, when given, tells whether the rules have any phrase starting with one of a joined word's
+    spellings: a word in two parts that no rule could use adds no edge.
+    """
     text = folded.text
     tokens, unsplit = _primary(text, folded, speller)
     extra: dict[int, list[Edge]] = {}
@@ -291,6 +300,6 @@ def build_lattice(folded: FoldedText, speller: Speller, letters: ahocorasick.Aut
         extra.setdefault(first, []).append((first + count, forms))
     if _LETTERS_HINT.search(text):
         _spaced_letters(tokens, letters, extra)
-    _split_words(text, tokens, speller, extra)
+    _split_words(text, tokens, speller, extra, useful)
     starts = [token[0] for token in tokens]
     return Lattice(text, starts, [token[1] for token in tokens], [token[2] for token in tokens], extra)

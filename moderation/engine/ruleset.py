@@ -171,7 +171,12 @@ class Ruleset:
 
     def lattice(self, folded: FoldedText) -> Lattice:
         """The token lattice of a folded comment (tokens, other readings, sentences, quotations)."""
-        return build_lattice(folded, self.compiled.speller, self.compiled.letters)
+        return build_lattice(folded, self.compiled.speller, self.compiled.letters, self._useful)
+
+    def _useful(self, forms: tuple[str, ...]) -> bool:
+        """True when some phrase of the rules starts with one of these spellings (the trie's memo answers)."""
+        mask, onward = self.compiled.root.step(forms, self.settings.safe_words)
+        return bool(mask or onward)
 
     def rule_spans(self, folded: FoldedText) -> dict[int, list[Span]]:
         """Folded-text spans of every rule that fired, after exceptions and allowed phrases."""
