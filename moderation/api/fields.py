@@ -7,9 +7,11 @@ from typing import Any
 
 from marshmallow import ValidationError, fields
 
-# C0 controls except tab, line feed and carriage return; DEL and C1 controls; lone surrogates.
-_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
-_FORBIDDEN_SINGLE_LINE = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
+# C0 controls except tab, line feed and carriage return; DEL; lone surrogates. C1 controls (U+0080-U+009F)
+# are allowed: they are what text encoded in Windows-1252 or UTF-8 and read as Latin-1 leaves behind
+# ("It\x92s"), a commenter's broken software rather than an attack; the engine reads them as what they meant.
+_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
+_FORBIDDEN_SINGLE_LINE = re.compile("[\x00-\x1f\x7f\ud800-\udfff]")
 
 
 def forbidden_character(value: str, multiline: bool) -> str | None:

@@ -394,7 +394,6 @@ class TestBadInput:
             ("form\x0cfeed", "U+000C", 4),
             ("vertical\x0btab", "U+000B", 8),
             ("del\x7f", "U+007F", 3),
-            ("c1\x85", "U+0085", 2),
         ],
     )
     def test_control_characters_are_refused_with_position(self, client: FlaskClient, text: str, code_point: str, position: int) -> None:
@@ -494,3 +493,19 @@ def test_json_with_charset_is_accepted(client: FlaskClient) -> None:
 def test_escaped_surrogate_pair_is_a_valid_character(client: FlaskClient) -> None:
     response = post_raw(client, b'{"text": "smile \\ud83d\\ude00"}')
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize("text", ["It\x92s a fine idea", "you\x80\x99re right", "youâ\x80\x99re right", "\x93quoted\x94 text"])
+def test_broken_encodings_are_decided_not_refused(client: FlaskClient, text: str) -> None:
+    response = post(client, {"text": text})
+    assert response.status_code == 200, response.get_json()
+    assert response.get_json()["decision"] == "approve"
+
+
+def test_a_broken_encoding_is_matched_as_what_it_meant_with_offsets_into_the_submitted_text(client: FlaskClient) -> None:
+    text = "you\x80\x99re a fucking idiot"
+    body = post(client, {"text": text}).get_json()
+    assert body["decision"] == "reject"
+    for reason in body["reasons"]:
+        for match in reason["matches"]:
+            assert text[match["start"] : match["end"]] == match["text"]
