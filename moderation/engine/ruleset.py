@@ -152,7 +152,15 @@ class Ruleset:
                 keyed[mask] = entries
             found.update(entries)
         present, all_entries = chart.present, self.entries
-        return sorted(number for number in found if all(present & need for need in all_entries[number].needs))
+        kept = []
+        for number in found:
+            for need in all_entries[number].needs:
+                if not present & need:
+                    break
+            else:
+                kept.append(number)
+        kept.sort()
+        return kept
 
     def _matches(self, chart: Chart, entry: Entry) -> list[tuple[int, int]]:
         """Token spans of an entry's longest match at each position where it can start."""
