@@ -68,8 +68,8 @@ def _violations(messages: Any, path: str = "") -> list[dict[str, str]]:
         return [{"field": path, "description": str(message)} for message in messages]
     found = []
     for name, inner in messages.items():
-        # A dict's "key" and "value" levels are marshmallow's, not the request's.
-        step = path if name == "key" or (name == "value" and isinstance(inner, dict)) else f"{path}.{name}".lstrip(".")
+        # A dict's "key" and "value" levels and a nested schema's "_schema" are marshmallow's, not the request's.
+        step = path if name in ("key", "_schema") or (name == "value" and isinstance(inner, dict)) else f"{path}.{name}".lstrip(".")
         found.extend(_violations(inner, step))
     return found
 
@@ -108,6 +108,7 @@ for errors_of in (blp, fallback):
     errors_of.register_error_handler(Exception, google_unexpected)
 
 
+@fallback.route("/", defaults={"rest": ""}, methods=["GET", "POST", "PUT", "PATCH", "DELETE"])
 @fallback.route("/<path:rest>", methods=["GET", "POST", "PUT", "PATCH", "DELETE"])
 def unknown(rest: str) -> Response:
     """Anything else under /v1alpha1/: 405 on a known method's path, 404 elsewhere."""

@@ -17,9 +17,13 @@ MAX_CONTEXT_ENTRIES = 20
 _TOKEN = validate.Length(max=200)
 
 
-def _strict_boolean(**kwargs: Any) -> fields.Boolean:
-    # JSON true or false only: marshmallow's default also takes "yes", 1 and "on", which Google's parser refuses.
-    return fields.Boolean(truthy={True}, falsy={False}, **kwargs)
+class StrictBoolean(fields.Boolean):
+    """JSON true or false only: marshmallow's Boolean also takes "yes", 1 and "on", which Google's parser refuses."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> bool:
+        if not isinstance(value, bool):
+            raise self.make_error("invalid")
+        return value
 
 
 def _attribute_name() -> fields.String:
@@ -99,11 +103,11 @@ class AnalyzeCommentRequestSchema(_RequestSchema):
         data_key="requestedAttributes",
         validate=validate.Length(min=1, error="Request at least one attribute."),
     )
-    do_not_store = _strict_boolean(
+    do_not_store = StrictBoolean(
         data_key="doNotStore", load_default=False, metadata={"description": "Keep the text out of the log and every other store."}
     )
-    span_annotations = _strict_boolean(data_key="spanAnnotations", load_default=False)
-    drop_unsupported_attributes = _strict_boolean(data_key="dropUnsupportedAttributes", load_default=False)
+    span_annotations = StrictBoolean(data_key="spanAnnotations", load_default=False)
+    drop_unsupported_attributes = StrictBoolean(data_key="dropUnsupportedAttributes", load_default=False)
 
 
 class SuggestedScoreSchema(Schema):

@@ -96,11 +96,10 @@ def detect_language(text: str) -> str | None:
     words = _WORD.findall(start)
     if sum(map(len, words)) < MIN_LETTERS:
         return None
-    joined = " ".join(words)
-    # Emoji, typographic quotes or dashes alone do not make a comment any less plain English.
-    if not start.isascii() and joined.isascii() and _plain_english(_ascii_words(joined)):
+    # Emoji, typographic quotes, dashes or a borrowed "café" do not make a comment any less plain English.
+    if not start.isascii() and _plain_english([word.lower() for word in words]):
         return "en"
-    best = _detector().detect(joined, model="lite", k=1)[0]
+    best = _detector().detect(" ".join(words), model="lite", k=1)[0]
     return str(best["lang"]) if best["score"] >= MIN_CONFIDENCE else None
 
 

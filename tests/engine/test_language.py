@@ -30,6 +30,7 @@ rules:
         ("My uncle drove a taxi in Sulaymaniyah for thirty years.", "en"),
         ("Honestly 😂😂 this made my day", "en"),
         ("Nobody asked “experts” anything – they just voted.", "en"),
+        ("Met the résumé team at the café, they were naïve about Erbil", "en"),
         ("Ji kerema xwe re, vê nûçeyê bi kurdî jî binivîsin.", "ku"),
         ("ئەم ڕاپۆرتە زۆر بە سوودە، دەستتان خۆش بێت", "ckb"),
         ("نرجو أن تنشروا المزيد من التقارير عن المدينة", "ar"),
