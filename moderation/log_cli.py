@@ -10,7 +10,7 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from .storage import count_older_than, purge_decisions, upgrade_to_head
+from .storage import count_older_than, purge_decisions, purge_feedback, upgrade_to_head
 from .storage.migrate import current_revision
 from .storage.times import parse_age
 
@@ -37,7 +37,7 @@ def on_terminal() -> bool:
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing unless something fails.")
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 def purge(older_than: str, dry_run: bool, quiet: bool, as_json: bool) -> None:
-    """Delete decisions (with their rule hits and reviews) logged more than AGE ago."""
+    """Delete decisions (with their rule hits and reviews) and suggestscore feedback logged more than AGE ago."""
     cutoff = datetime.now(UTC) - parse_age(older_than)
     total = count_older_than(cutoff)
     if dry_run:
@@ -47,6 +47,9 @@ def purge(older_than: str, dry_run: bool, quiet: bool, as_json: bool) -> None:
             deleted = purge_decisions(cutoff, progress=bar.update)
     else:
         deleted = purge_decisions(cutoff)
+    if not dry_run:
+        # Feedback holds comment texts too, so it keeps no longer than the decisions.
+        purge_feedback(cutoff)
     if as_json:
         result = {"older_than": older_than, "cutoff": cutoff.isoformat(), "dry_run": dry_run, "matched": total, "deleted": deleted}
         click.echo(json.dumps(result))

@@ -28,14 +28,16 @@ BEARER = [{"bearerAuth": []}]
 
 def init_app(app: Flask) -> None:
     """Create the flask-smorest Api and register every blueprint."""
-    from . import comments, coral, decisions, health, rules, stats
+    from . import comments, coral, decisions, health, perspective, rules, stats
 
     api = flask_smorest.Api(app)
     api.spec.components.security_scheme(
         "bearerAuth", {"type": "http", "scheme": "bearer", "description": "An API key: role submit, moderate or admin."}
     )
-    for module in (comments, health, coral, decisions, stats, rules):
+    api.spec.components.security_scheme("perspectiveKey", perspective.KEY_SCHEME)
+    for module in (comments, health, coral, perspective, decisions, stats, rules):
         api.register_blueprint(module.blp)
+    app.register_blueprint(perspective.fallback)
     app.extensions["moderation.api"] = api
     # flask-smorest installs its own error handler; the project's one shape replaces it.
     from ..errors import init_app as init_errors

@@ -7,6 +7,7 @@ from typing import Any
 from flask.views import MethodView
 
 from ..auth import require_role
+from ..engine.language import language_report
 from ..rulebook import get_rulebook
 from ..storage import log_decisions
 from . import BEARER, Blueprint
@@ -37,8 +38,14 @@ def decide(comments: list[dict[str, Any]], source: str) -> list[dict[str, Any]]:
     ruleset = get_rulebook().current
     # Each decision is turned into its JSON form once: the log row and the response share it.
     bodies = [ruleset.evaluate(comment["text"]).to_dict() for comment in comments]
-    ids = log_decisions([_record(c, body, source) for c, body in zip(comments, bodies, strict=True)])
-    return [{**body, "decision_id": decision_id} for body, decision_id in zip(bodies, ids, strict=True)]
+    languages = [language_report(comment["text"], ruleset.settings.languages) for comment in comments]
+    # The log keeps the language the site declared, else the one detected.
+    logged = [{**c, "language": c.get("language") or found.detected} for c, found in zip(comments, languages, strict=True)]
+    ids = log_decisions([_record(c, body, source) for c, body in zip(logged, bodies, strict=True)])
+    return [
+        {**body, "decision_id": decision_id, "language": found.to_dict()}
+        for body, decision_id, found in zip(bodies, ids, languages, strict=True)
+    ]
 
 
 @blp.route("")

@@ -220,6 +220,14 @@ class RuleStatsSchema(CountsSchema):
         fields = ("rule", "category", "hits", "shadow_hits", "last_hit", *_COUNTS)
 
 
+class FeedbackStatsSchema(Schema):
+    """Moderators' verdicts sent through Perspective's suggestscore that matched no logged decision."""
+
+    suggestions = fields.Integer(required=True)
+    approve = fields.Integer(required=True, metadata={"description": "Said the comment should have been approved."})
+    reject = fields.Integer(required=True, metadata={"description": "Said the comment should have been rejected."})
+
+
 class StatsSchema(Schema):
     """Statistics over a time range."""
 
@@ -229,3 +237,8 @@ class StatsSchema(Schema):
     totals = fields.Nested(CountsSchema, required=True)
     categories = fields.List(fields.Nested(CategoryStatsSchema), required=True)
     rules = fields.List(fields.Nested(RuleStatsSchema), required=True)
+    feedback = fields.Nested(
+        FeedbackStatsSchema,
+        required=True,
+        metadata={"description": "suggestscore verdicts kept as feedback; those that matched a decision count as its reviews."},
+    )

@@ -79,6 +79,21 @@ class ReasonSchema(Schema):
     matches = fields.List(fields.Nested(MatchSchema), required=True)
 
 
+class LanguageSchema(Schema):
+    """The language detected in the comment, and whether the rules cover it."""
+
+    detected = fields.String(
+        required=True,
+        allow_none=True,
+        metadata={"description": "Language code (en, ar, fa, tr, ku, ckb, ...); null when the text is too short to tell."},
+    )
+    covered = fields.Boolean(
+        required=True,
+        allow_none=True,
+        metadata={"description": "True when the rules are written for that language (settings.yml `languages`); null with no detection."},
+    )
+
+
 class DecisionSchema(Schema):
     """The decision on one comment."""
 
@@ -87,6 +102,11 @@ class DecisionSchema(Schema):
     categories = fields.List(fields.String(), required=True)
     reasons = fields.List(fields.Nested(ReasonSchema), required=True)
     ruleset = fields.String(required=True)
+    language = fields.Nested(
+        LanguageSchema,
+        required=True,
+        metadata={"description": "A comment in a language the rules do not cover was not checked as they would check English."},
+    )
 
 
 class BatchResultSchema(Schema):

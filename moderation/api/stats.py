@@ -8,7 +8,7 @@ from flask.views import MethodView
 from marshmallow import RAISE
 
 from ..auth import require_role
-from ..storage import decision_stats
+from ..storage import decision_stats, feedback_stats
 from . import BEARER, Blueprint
 from .log_schemas import StatsQuerySchema, StatsSchema
 
@@ -25,4 +25,5 @@ class Stats(MethodView):
     @blp.response(200, StatsSchema)
     def get(self, args: dict[str, Any]) -> dict[str, Any]:
         """Totals, per category and per rule (with shadow hits and last hit) over a time range (role: moderate)."""
-        return decision_stats(args["since"], args["until"], site=args.get("site"))
+        stats = decision_stats(args["since"], args["until"], site=args.get("site"))
+        return {**stats, "feedback": feedback_stats(args["since"], args["until"], site=args.get("site"))}

@@ -231,7 +231,9 @@ class RuleLoader:
         allow = self._templates(data.get("allow", []), document, "allow", SETTINGS_FILE, None)
         mentions = self._templates(data.get("mentions", []), document, "mentions", SETTINGS_FILE, None)
         safe = frozenset(fold(word).text for word in data["safe_words"])
-        return Settings(data["thresholds"], frozenset(data["allowed_domains"]), safe, tuple(allow), tuple(mentions))
+        return Settings(
+            data["thresholds"], frozenset(data["allowed_domains"]), safe, tuple(allow), tuple(mentions), tuple(data["languages"])
+        )
 
     def _load_rule_file(self, path: Path) -> list[Rule]:
         document = self._read(path)

@@ -70,13 +70,14 @@ class Rule:
 
 @dataclass(frozen=True, slots=True)
 class Settings:
-    """Ruleset-wide settings: category thresholds, allowed domains, safe words, allowed phrases, mention frames."""
+    """Ruleset-wide settings: thresholds, allowed domains, safe words, allowed phrases, mention frames, covered languages."""
 
     thresholds: dict[str, float] = field(default_factory=dict)
     allowed_domains: frozenset[str] = frozenset()
     safe_words: frozenset[str] = frozenset()
     allow: tuple[Sym, ...] = ()
     mentions: tuple[Sym, ...] = ()
+    languages: tuple[str, ...] = ("en",)
 
     def threshold(self, category: str) -> float:
         """The score at which a category rejects a comment (1.0 unless configured)."""

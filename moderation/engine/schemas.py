@@ -118,7 +118,7 @@ class LexiconSchema(Schema):
 
 
 class SettingsSchema(Schema):
-    """settings.yml: thresholds, allowed link domains, safe words and allowed phrases."""
+    """settings.yml: thresholds, allowed link domains, safe words, allowed phrases and the languages the rules cover."""
 
     class Meta:
         unknown = RAISE
@@ -136,3 +136,9 @@ class SettingsSchema(Schema):
     safe_words = fields.List(fields.String(), load_default=list)
     allow = _TEXTS
     mentions = _TEXTS
+    # Language codes as the language detector names them (ISO 639-1, or 639-3 where there is none: "ckb").
+    languages = fields.List(
+        fields.String(validate=validate.Regexp(r"^[a-z]{2,3}$", error="a language code such as en, ku or ckb")),
+        load_default=lambda: ["en"],
+        validate=validate.Length(min=1),
+    )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Flask
 
 from .engine import make_engine
+from .feedback import add_feedback, feedback, feedback_stats, find_logged_decision, purge_feedback, text_digest
 from .migrate import upgrade_to_head
 from .queries import (
     PII_MODES,
@@ -36,6 +37,7 @@ __all__ = [
     "DecisionFilter",
     "DecisionPage",
     "UnknownDecisionError",
+    "add_feedback",
     "count_older_than",
     "decision_hits",
     "decision_reviews",
@@ -43,6 +45,9 @@ __all__ = [
     "decisions",
     "decode_cursor",
     "encode_cursor",
+    "feedback",
+    "feedback_stats",
+    "find_logged_decision",
     "get_decision",
     "hash_pii",
     "init_app",
@@ -54,7 +59,9 @@ __all__ = [
     "metadata",
     "new_decision_id",
     "purge_decisions",
+    "purge_feedback",
     "review_decision",
+    "text_digest",
     "upgrade_to_head",
 ]
 

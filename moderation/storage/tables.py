@@ -43,6 +43,9 @@ decisions = Table(
     Column("author_id", String(500), index=True),
     Column("article_id", String(500), index=True),
     Column("article_url", String(2000)),
+    # A keyed digest of the text (Perspective requests only), so that a moderator's later verdict on the same text
+    # finds its decision even when the text itself was not stored (doNotStore).
+    Column("text_digest", String(80), index=True),
 )
 
 # One row per reason (rule that fired), for the category and rule filters and the per-rule statistics.

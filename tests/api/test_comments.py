@@ -54,13 +54,24 @@ def assert_error(response: Any, code: int) -> dict[str, Any]:
 
 def assert_decision(body: dict[str, Any], submitted: str) -> None:
     """A decision in the contract's shape whose matches index the submitted text."""
-    assert list(body) == ["decision", "categories", "reasons", "ruleset", "decision_id"] or set(body) == {
-        "decision",
-        "decision_id",
-        "categories",
-        "reasons",
-        "ruleset",
-    }
+    # The contract's fields, and the extensions DESIGN.md lists.
+    assert (
+        {"decision", "decision_id", "categories", "reasons", "ruleset"}
+        <= set(body)
+        <= {
+            "decision",
+            "decision_id",
+            "categories",
+            "reasons",
+            "ruleset",
+            "language",
+            "policy",
+        }
+    )
+    if "language" in body:
+        assert set(body["language"]) == {"detected", "covered"}
+        assert body["language"]["covered"] in (True, False, None)
+        assert (body["language"]["detected"] is None) == (body["language"]["covered"] is None)
     assert body["decision"] in ("approve", "reject")
     assert isinstance(body["decision_id"], str) and body["decision_id"]
     assert isinstance(body["ruleset"], str) and body["ruleset"]
