@@ -107,6 +107,12 @@ class DecisionSchema(Schema):
         required=True,
         metadata={"description": "A comment in a language the rules do not cover was not checked as they would check English."},
     )
+    budget_exhausted = fields.Boolean(
+        metadata={
+            "description": "Present (true) only when the comment used up the engine's matching budget: "
+            "the decision rests on what was matched before it ran out."
+        }
+    )
 
 
 class BatchResultSchema(Schema):

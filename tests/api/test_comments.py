@@ -520,3 +520,13 @@ def test_a_broken_encoding_is_matched_as_what_it_meant_with_offsets_into_the_sub
     for reason in body["reasons"]:
         for match in reason["matches"]:
             assert text[match["start"] : match["end"]] == match["text"]
+
+
+def test_a_comment_that_exhausts_the_matching_budget_says_so(client: FlaskClient, monkeypatch: pytest.MonkeyPatch) -> None:
+    from moderation.engine import ruleset as ruleset_module
+
+    monkeypatch.setattr(ruleset_module, "WORK_BUDGET", 20)
+    body = post(client, {"text": "you are an idiot, " * 50}).get_json()
+    assert body["budget_exhausted"] is True
+    monkeypatch.undo()
+    assert "budget_exhausted" not in post(client, {"text": "you are an idiot"}).get_json()
