@@ -46,11 +46,12 @@ _ISBN = re2.compile(r"97[89][ -]?\d[\d -]{8,14}\d")
 _HANDLE = re2.compile(r"(?:^|[^a-z0-9_@.])(@[a-z0-9_](?:[a-z0-9_.]{1,29}))")
 _AMOUNT = r"(?:[$€£]\s?\d[\d,]*(?:\.\d+)?(?:\s?(?:k|m|usd|dollars|bucks))?|\b\d[\d,]*(?:\.\d+)?\s?(?:\$|usd|dollars|bucks|euros?|pounds)\b)"
 _MONEY = re2.compile(_AMOUNT)
-# A price offered: "only $9.99", "just 10 dollars", "$50 off", "20% off", "$4.99".
+# A price offered: "only $9.99", "just 10 dollars", "price: $390", "$50 off", "20% off", "$4.99".
 _PRICE = re2.compile(
     "|".join(
         (
             r"\b(?:only|just|as low as|starting (?:at|from)|from just|from only|for only|for just|at just|now only)\s+" + _AMOUNT,
+            r"\b(?:price|prices|priced at|price is)\s*:?\s*" + _AMOUNT,
             _AMOUNT + r"\s*(?:off|discount)\b",
             r"\b\d{1,2}\s?%\s?(?:off|discount)\b",
             r"[$€£]\s?\d+\.(?:99|95|49)\b",

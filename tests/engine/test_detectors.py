@@ -156,6 +156,7 @@ def test_not_money(text: str) -> None:
         ("20% off this week", ["20% off"]),
         ("the course costs $9.99", ["$9.99"]),
         ("starting at €20", ["starting at €20"]),
+        ("ipad 32gb price:$390", ["price:$390"]),
     ],
 )
 def test_prices(text: str, expected: list[str]) -> None:
