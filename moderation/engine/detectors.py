@@ -36,10 +36,11 @@ _PHONE = re2.compile(r"\+?\(?\d[\d ().-]{6,18}\d")
 # thousands separators ("857.482.940 views", "150 000 000 dinars"), bare numbers, and lists or ranges
 # of years ("1991 2003 2014"); and runs that hold an IP address, an ISO date, a year in brackets or one-
 # and two-digit dotted groups. A leading "+" or "0" is how phone numbers start, never counts.
-_NOT_PHONE = re2.compile(r"[1-9]\d{0,2}(?:[., ]\d{3})+|\d+|(?:1[5-9]\d\d|20\d\d)(?:[ .-]+(?:1[5-9]\d\d|20\d\d))+")
+_NOT_PHONE = re2.compile(r"\d{1,3}(?:[.,]\d{3})+|[1-9]\d{0,2}(?: \d{3})+|\d+|(?:1[5-9]\d\d|20\d\d)(?:[ .-]+(?:1[5-9]\d\d|20\d\d))+")
 _NOT_PHONE_PART = re2.compile(r"\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}|\d{4}-\d\d-\d\d|\(\d{4}\)|(?:^|\.)\d{1,2}\.")
-# A mobile number written without separators: "07701234567", "009647701234567".
-_BARE_PHONE = re2.compile(r"0\d{9,13}")
+# A mobile number written without separators: "07701234567", "009647701234567" (eleven digits or
+# more: a ten-digit run starting with 0 is as likely an ISBN).
+_BARE_PHONE = re2.compile(r"0\d{10,13}")
 # ISBNs: named just before, or a 13-digit book number starting 978 or 979.
 _ISBN_BEFORE = re2.compile(r"isbn(?:-1[03])?[\s:]*$")
 _ISBN = re2.compile(r"97[89][ -]?\d[\d -]{8,14}\d")
@@ -107,19 +108,39 @@ def is_citation_link(url: str) -> bool:
 
 
 def find_links(text: str, allowed_domains: frozenset[str]) -> list[Span]:
-    """Links and bare domains, except those on allowed domains, citations, and the domain part of e-mail addresses."""
+    """Links and bare domains, except those on allowed domains, citations, and the domain part of e-mail addresses.
+
+    A link shaped like a citation cites only in a comment of its own words: a comment that is little
+    more than links (MAX_WORDS_BESIDE_LINKS words) cites nothing, and its links count.
+    """
     if not _LINK_HINT.search(text):
         return []
-    spans = []
+    links = []
     for match in _URL.finditer(text):
         start = match.start()
         if start and text[start - 1] in "@.":
             continue
         url = match.group().rstrip(".,;:!?")
-        if is_allowed_host(host_of(url), allowed_domains) or is_citation_link(url):
-            continue
-        spans.append((start, start + len(url)))
-    return spans
+        if not is_allowed_host(host_of(url), allowed_domains):
+            links.append((start, start + len(url), is_citation_link(url)))
+    if any(citation for _start, _end, citation in links) and _words_beside(text, links) <= MAX_WORDS_BESIDE_LINKS:
+        return [(start, end) for start, end, _citation in links]
+    return [(start, end) for start, end, citation in links if not citation]
+
+
+# A comment with no more words than this beside its links is a bare link, whatever the link's shape.
+MAX_WORDS_BESIDE_LINKS = 3
+
+
+def _words_beside(text: str, links: list[tuple[int, int, bool]]) -> int:
+    """How many words a comment holds outside the given link spans (counting stops past the limit)."""
+    position, words = 0, 0
+    for start, end, _citation in [*links, (len(text), len(text), False)]:
+        words += len(text[position:start].split())
+        if words > MAX_WORDS_BESIDE_LINKS:
+            break
+        position = end
+    return words
 
 
 def find_emails(text: str, allowed_domains: frozenset[str]) -> list[Span]:

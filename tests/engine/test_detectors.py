@@ -52,14 +52,22 @@ def test_links(text: str, expected: list[str]) -> None:
         "end of sentence.next one",
         "e.g. this",
         # Citations on domains that are not on the allowed list: dated or news articles, reports, documents.
-        "as reported at https://www.rudaw.net/english/middleeast/iraq/2023/05/12/story",
+        "the dam opened last week, as reported at https://www.rudaw.net/english/middleeast/iraq/2023/05/12/story",
         "the report is at https://www.hrw.org/report/2023/iraq",
-        "see https://someuniversity.ac.jp/publications/kurds.pdf",
-        "an article: http://findstuff.com/p/articles/mi_123",
+        "the study is at https://someuniversity.ac.jp/publications/kurds.pdf",
+        "there is an article on it: http://findstuff.com/p/articles/mi_123",
     ],
 )
 def test_not_links(text: str) -> None:
     assert texts(find_links, text) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["https://www.somesite.com/news/123-buy-cheap-vps", "wow http://example.com/story/456-read-my-story", "example.com/2021/05/deal"],
+)
+def test_a_comment_that_is_only_a_citation_shaped_link_is_a_link(text: str) -> None:
+    assert len(texts(find_links, text)) == 1
 
 
 @pytest.mark.parametrize("text", ["mail deals@example.com", "write to a.b-c+d@mail.co.uk now"])
@@ -102,6 +110,8 @@ def test_phones(text: str, expected: list[str]) -> None:
         "isbn-13: 0-00-216906-1",
         "the book 978-0-19-953556-9 is the standard history",
         "9780199535569",
+        "center for hellenic studies, 0674006623",
+        "volume 3, book 34, number 003.034.351",
         "at 36.1901 44.0091 on the map",
         "doi:10.1016/j.jmes.2019.04.003",
     ],
