@@ -110,8 +110,9 @@ def is_citation_link(url: str) -> bool:
 def find_links(text: str, allowed_domains: frozenset[str]) -> list[Span]:
     """Links and bare domains, except those on allowed domains, citations, and the domain part of e-mail addresses.
 
-    A link shaped like a citation cites only in a comment of its own words: a comment that is little
-    more than links (MAX_WORDS_BESIDE_LINKS words) cites nothing, and its links count.
+    A link shaped like a citation cites only in a comment of its own words: a comment that is one
+    link and little more (MAX_WORDS_BESIDE_LINKS words) cites nothing, and its link counts. A list of
+    such links ("Sources: ...") still cites.
     """
     if not _LINK_HINT.search(text):
         return []
@@ -123,7 +124,7 @@ def find_links(text: str, allowed_domains: frozenset[str]) -> list[Span]:
         url = match.group().rstrip(".,;:!?")
         if not is_allowed_host(host_of(url), allowed_domains):
             links.append((start, start + len(url), is_citation_link(url)))
-    if any(citation for _start, _end, citation in links) and _words_beside(text, links) <= MAX_WORDS_BESIDE_LINKS:
+    if len(links) == 1 and _words_beside(text, links) <= MAX_WORDS_BESIDE_LINKS:
         return [(start, end) for start, end, _citation in links]
     return [(start, end) for start, end, citation in links if not citation]
 

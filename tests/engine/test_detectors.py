@@ -70,6 +70,10 @@ def test_a_comment_that_is_only_a_citation_shaped_link_is_a_link(text: str) -> N
     assert len(texts(find_links, text)) == 1
 
 
+def test_a_list_of_citation_shaped_links_still_cites() -> None:
+    assert texts(find_links, "sources: a-paper.com/news/1 b-paper.com/2022/03/x c-site.org/report/7") == []
+
+
 @pytest.mark.parametrize("text", ["mail deals@example.com", "write to a.b-c+d@mail.co.uk now"])
 def test_emails_are_not_counted_as_links(text: str) -> None:
     assert texts(find_links, text) == []
