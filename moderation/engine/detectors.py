@@ -107,13 +107,8 @@ def is_citation_link(url: str) -> bool:
     return bool(path) and _CITATION_PATH.search(path) is not None
 
 
-def find_links(text: str, allowed_domains: frozenset[str]) -> list[Span]:
-    """Links and bare domains, except those on allowed domains, citations, and the domain part of e-mail addresses.
-
-    A link shaped like a citation cites only in a comment of its own words: a comment that is one
-    link and little more (MAX_WORDS_BESIDE_LINKS words) cites nothing, and its link counts. A list of
-    such links ("Sources: ...") still cites.
-    """
+def _links(text: str, allowed_domains: frozenset[str]) -> list[tuple[int, int, bool]]:
+    """Every link and bare domain not on an allowed domain (nor an e-mail address's), and whether it is citation-shaped."""
     if not _LINK_HINT.search(text):
         return []
     links = []
@@ -124,9 +119,28 @@ def find_links(text: str, allowed_domains: frozenset[str]) -> list[Span]:
         url = match.group().rstrip(".,;:!?")
         if not is_allowed_host(host_of(url), allowed_domains):
             links.append((start, start + len(url), is_citation_link(url)))
+    return links
+
+
+def find_links(text: str, allowed_domains: frozenset[str]) -> list[Span]:
+    """Links and bare domains, except those on allowed domains, citations, and the domain part of e-mail addresses.
+
+    A link shaped like a citation cites only in a comment of its own words: a comment that is one
+    link and little more (MAX_WORDS_BESIDE_LINKS words) cites nothing, and its link counts. A list of
+    such links ("Sources: ...") still cites.
+    """
+    links = _links(text, allowed_domains)
     if len(links) == 1 and _words_beside(text, links) <= MAX_WORDS_BESIDE_LINKS:
         return [(start, end) for start, end, _citation in links]
     return [(start, end) for start, end, citation in links if not citation]
+
+
+def find_bare_links(text: str, allowed_domains: frozenset[str]) -> list[Span]:
+    """The links of a comment that is little more than links to sites not on the allowed domains ("cheap-visas.com")."""
+    links = _links(text, allowed_domains)
+    if not links or _words_beside(text, links) > MAX_WORDS_BESIDE_LINKS:
+        return []
+    return [(start, end) for start, end, _citation in links]
 
 
 # A comment with no more words than this beside its links is a bare link, whatever the link's shape.
@@ -197,6 +211,7 @@ def find_prices(text: str, allowed_domains: frozenset[str]) -> list[Span]:
 
 DETECTORS: dict[str, Callable[[str, frozenset[str]], list[Span]]] = {
     "link": find_links,
+    "bare_link": find_bare_links,
     "email": find_emails,
     "phone": find_phones,
     "handle": find_handles,

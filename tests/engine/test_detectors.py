@@ -6,6 +6,7 @@ import pytest
 
 from moderation.engine.detectors import (
     DETECTORS,
+    find_bare_links,
     find_emails,
     find_handles,
     find_links,
@@ -68,6 +69,21 @@ def test_not_links(text: str) -> None:
 )
 def test_a_comment_that_is_only_a_citation_shaped_link_is_a_link(text: str) -> None:
     assert len(texts(find_links, text)) == 1
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("cheap-flights-to-erbil.com", ["cheap-flights-to-erbil.com"]),
+        ("wow, see http://example.com/deal now", ["http://example.com/deal"]),
+        ("a.com b.net", ["a.com", "b.net"]),
+        ("https://www.somesite.com/news/123-cheap-vps", ["https://www.somesite.com/news/123-cheap-vps"]),
+        ("read more at https://www.bbc.co.uk/news/x", []),  # an allowed source
+        ("the figures are here, see http://example.com/deal for them", []),  # a comment of its own words
+    ],
+)
+def test_bare_links(text: str, expected: list[str]) -> None:
+    assert texts(find_bare_links, text) == expected
 
 
 def test_a_list_of_citation_shaped_links_still_cites() -> None:
@@ -227,4 +243,4 @@ def test_wildcard_suffixes_allow_government_and_university_hosts() -> None:
 
 
 def test_detector_registry() -> None:
-    assert set(DETECTORS) == {"link", "email", "phone", "handle", "money", "price"}
+    assert set(DETECTORS) == {"link", "bare_link", "email", "phone", "handle", "money", "price"}
