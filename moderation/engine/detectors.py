@@ -1,4 +1,9 @@
-"""Detectors for promotion signals: links, e-mail addresses, phone numbers, social handles, money offers."""
+"""Detectors for promotion signals: links, e-mail addresses, phone numbers, social handles, money and prices.
+
+Each detector takes the folded (lowercase) text and the allowed link domains and returns spans. Citations
+are not promotion, so the link detector leaves out links shaped like a news article or a document, and
+the phone detector leaves out numbers that are dates, years, statistics, ISBNs or DOIs.
+"""
 
 from __future__ import annotations
 
@@ -17,17 +22,42 @@ _URL = re2.compile(
     r"(?:https?://|www\.)[^\s<>\"'()\[\]]+"
     r"|\b(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+(?:" + _TLDS + r")\b(?:/[^\s<>\"'()\[\]]*)?"
 )
+# The path of a link that cites rather than sells: a dated article ("/2023/05/..."), a news, report or
+# encyclopedia section, a DOI, or a document.
+_CITATION_PATH = re2.compile(
+    r"/(?:19|20)\d\d/(?:0?[1-9]|1[0-2])(?:/|$)"
+    r"|/(?:news|article|articles|story|stories|report|reports|world|politics|middle-?east|opinion|analysis|"
+    r"wiki|doi|publications?|research|documents?|press-releases?)(?:/|$|[?#.])"
+    r"|\.pdf(?:$|[?#])"
+)
 _EMAIL = re2.compile(r"[a-z0-9._%+-]+@[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}")
 _PHONE = re2.compile(r"\+?\(?\d[\d ().-]{6,18}\d")
 # Digit runs that the phone pattern reaches but that are no phone number: counts written with
-# thousands separators ("857.482.940 views") and bare numbers with no separator; and runs that
-# hold an IP address, an ISO date, a year in brackets or one- and two-digit dotted groups.
-_NOT_PHONE = re2.compile(r"\d{1,3}(?:[.,]\d{3})+|\d+")
+# thousands separators ("857.482.940 views", "150 000 000 dinars"), bare numbers, and lists or ranges
+# of years ("1991 2003 2014"); and runs that hold an IP address, an ISO date, a year in brackets or one-
+# and two-digit dotted groups. A leading "+" or "0" is how phone numbers start, never counts.
+_NOT_PHONE = re2.compile(r"\d{1,3}(?:[.,]\d{3})+|[1-9]\d{0,2}(?: \d{3})+|\d+|(?:1[5-9]\d\d|20\d\d)(?:[ .-]+(?:1[5-9]\d\d|20\d\d))+")
 _NOT_PHONE_PART = re2.compile(r"\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}|\d{4}-\d\d-\d\d|\(\d{4}\)|(?:^|\.)\d{1,2}\.")
+# A mobile number written without separators: "07701234567", "009647701234567" (eleven digits or
+# more: a ten-digit run starting with 0 is as likely an ISBN).
+_BARE_PHONE = re2.compile(r"0\d{10,13}")
+# ISBNs: named just before, or a 13-digit book number starting 978 or 979.
+_ISBN_BEFORE = re2.compile(r"isbn(?:-1[03])?[\s:]*$")
+_ISBN = re2.compile(r"97[89][ -]?\d[\d -]{8,14}\d")
 _HANDLE = re2.compile(r"(?:^|[^a-z0-9_@.])(@[a-z0-9_](?:[a-z0-9_.]{1,29}))")
-_MONEY = re2.compile(
-    r"[$€£]\s?\d[\d,]*(?:\.\d+)?(?:\s?(?:k|m|usd|dollars|bucks))?"
-    r"|\b\d[\d,]*(?:\.\d+)?\s?(?:\$|usd|dollars|bucks|euros?|pounds)\b"
+_AMOUNT = r"(?:[$€£]\s?\d[\d,]*(?:\.\d+)?(?:\s?(?:k|m|usd|dollars|bucks))?|\b\d[\d,]*(?:\.\d+)?\s?(?:\$|usd|dollars|bucks|euros?|pounds)\b)"
+_MONEY = re2.compile(_AMOUNT)
+# A price offered: "only $9.99", "just 10 dollars", "price: $390", "$50 off", "20% off", "$4.99".
+_PRICE = re2.compile(
+    "|".join(
+        (
+            r"\b(?:only|just|as low as|starting (?:at|from)|from just|from only|for only|for just|at just|now only)\s+" + _AMOUNT,
+            r"\b(?:price|prices|priced at|price is)\s*:?\s*" + _AMOUNT,
+            _AMOUNT + r"\s*(?:off|discount)\b",
+            r"\b\d{1,2}\s?%\s?(?:off|discount)\b",
+            r"[$€£]\s?\d+\.(?:99|95|49)\b",
+        )
+    )
 )
 
 # Cheap necessary conditions, checked first: most comments hold no link, digits or money, and one
@@ -35,6 +65,7 @@ _MONEY = re2.compile(
 _LINK_HINT = re.compile(r"https?:|www\.|\.(?:" + _TLDS + r")\b")
 _PHONE_HINT = re.compile(r"\d[\d ().-]{6}")
 _MONEY_HINT = re.compile(r"[$€£]|dollar|usd|buck|euro|pound")
+_PRICE_HINT = re.compile(r"[$€£%]|dollar|usd|buck|euro|pound")
 
 
 def host_of(url: str) -> str:
@@ -44,6 +75,13 @@ def host_of(url: str) -> str:
         rest = rest.split(stop, 1)[0]
     host = rest.rsplit("@", 1)[-1].split(":", 1)[0].strip(".")
     return host[4:] if host.startswith("www.") else host
+
+
+def path_of(url: str) -> str:
+    """The path, query and fragment of a URL or bare domain ("" when it has none)."""
+    rest = url.split("://", 1)[-1]
+    cut = min((index for index in (rest.find(stop) for stop in "/?#") if index >= 0), default=len(rest))
+    return rest[cut:]
 
 
 def is_allowed_host(host: str, allowed: frozenset[str]) -> bool:
@@ -63,20 +101,61 @@ def is_allowed_host(host: str, allowed: frozenset[str]) -> bool:
     return False
 
 
-def find_links(text: str, allowed_domains: frozenset[str]) -> list[Span]:
-    """Links and bare domains, except those on allowed domains and the domain part of e-mail addresses."""
+def is_citation_link(url: str) -> bool:
+    """True when a link's path is shaped like a citation: a dated or news article, a report, a DOI, a PDF."""
+    path = path_of(url)
+    return bool(path) and _CITATION_PATH.search(path) is not None
+
+
+def _links(text: str, allowed_domains: frozenset[str]) -> list[tuple[int, int, bool]]:
+    """Every link and bare domain not on an allowed domain (nor an e-mail address's), and whether it is citation-shaped."""
     if not _LINK_HINT.search(text):
         return []
-    spans = []
+    links = []
     for match in _URL.finditer(text):
         start = match.start()
         if start and text[start - 1] in "@.":
             continue
         url = match.group().rstrip(".,;:!?")
-        if is_allowed_host(host_of(url), allowed_domains):
-            continue
-        spans.append((start, start + len(url)))
-    return spans
+        if not is_allowed_host(host_of(url), allowed_domains):
+            links.append((start, start + len(url), is_citation_link(url)))
+    return links
+
+
+def find_links(text: str, allowed_domains: frozenset[str]) -> list[Span]:
+    """Links and bare domains, except those on allowed domains, citations, and the domain part of e-mail addresses.
+
+    A link shaped like a citation cites only in a comment of its own words: a comment that is one
+    link and little more (MAX_WORDS_BESIDE_LINKS words) cites nothing, and its link counts. A list of
+    such links ("Sources: ...") still cites.
+    """
+    links = _links(text, allowed_domains)
+    if len(links) == 1 and _words_beside(text, links) <= MAX_WORDS_BESIDE_LINKS:
+        return [(start, end) for start, end, _citation in links]
+    return [(start, end) for start, end, citation in links if not citation]
+
+
+def find_bare_links(text: str, allowed_domains: frozenset[str]) -> list[Span]:
+    """The links of a comment that is little more than links to sites not on the allowed domains ("cheap-visas.com")."""
+    links = _links(text, allowed_domains)
+    if not links or _words_beside(text, links) > MAX_WORDS_BESIDE_LINKS:
+        return []
+    return [(start, end) for start, end, _citation in links]
+
+
+# A comment with no more words than this beside its links is a bare link, whatever the link's shape.
+MAX_WORDS_BESIDE_LINKS = 3
+
+
+def _words_beside(text: str, links: list[tuple[int, int, bool]]) -> int:
+    """How many words a comment holds outside the given link spans (counting stops past the limit)."""
+    position, words = 0, 0
+    for start, end, _citation in [*links, (len(text), len(text), False)]:
+        words += len(text[position:start].split())
+        if words > MAX_WORDS_BESIDE_LINKS:
+            break
+        position = end
+    return words
 
 
 def find_emails(text: str, allowed_domains: frozenset[str]) -> list[Span]:
@@ -86,19 +165,26 @@ def find_emails(text: str, allowed_domains: frozenset[str]) -> list[Span]:
     return [match.span() for match in _EMAIL.finditer(text)]
 
 
+def _is_phone(number: str, before: str) -> bool:
+    """Whether a digit run the phone pattern found is a phone number rather than a date, count or citation."""
+    digits = sum(char.isdigit() for char in number)
+    if not 9 <= digits <= 15:
+        return False
+    if _BARE_PHONE.fullmatch(number):
+        return True
+    if _NOT_PHONE.fullmatch(number) or _NOT_PHONE_PART.search(number):
+        return False
+    return not (_ISBN_BEFORE.search(before) or _ISBN.fullmatch(number))
+
+
 def find_phones(text: str, allowed_domains: frozenset[str]) -> list[Span]:
-    """Phone numbers: 9 to 15 digits written with the usual separators."""
+    """Phone numbers: 9 to 15 digits written with the usual separators, or a mobile number starting with 0."""
     if not _PHONE_HINT.search(text):
         return []
     spans = []
     for match in _PHONE.finditer(text):
-        number = match.group()
-        digits = sum(char.isdigit() for char in number)
-        if not 9 <= digits <= 15 or _NOT_PHONE.fullmatch(number) or _NOT_PHONE_PART.search(number):
-            continue
-        if text[max(0, match.start() - 6) : match.start()].rstrip(" :").endswith("isbn"):
-            continue
-        spans.append(match.span())
+        if _is_phone(match.group(), text[max(0, match.start() - 12) : match.start()]):
+            spans.append(match.span())
     return spans
 
 
@@ -116,10 +202,19 @@ def find_money(text: str, allowed_domains: frozenset[str]) -> list[Span]:
     return [match.span() for match in _MONEY.finditer(text)]
 
 
+def find_prices(text: str, allowed_domains: frozenset[str]) -> list[Span]:
+    """Prices offered ("only $9.99", "just 10 dollars", "$50 off", "20% off"), not amounts reported ("$4 billion")."""
+    if not _PRICE_HINT.search(text):
+        return []
+    return [match.span() for match in _PRICE.finditer(text)]
+
+
 DETECTORS: dict[str, Callable[[str, frozenset[str]], list[Span]]] = {
     "link": find_links,
+    "bare_link": find_bare_links,
     "email": find_emails,
     "phone": find_phones,
     "handle": find_handles,
     "money": find_money,
+    "price": find_prices,
 }

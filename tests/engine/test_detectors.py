@@ -1,4 +1,4 @@
-"""Promotion detectors on folded (lowercase) text: links, e-mail addresses, phones, handles, money."""
+"""Promotion detectors on folded (lowercase) text: links, e-mail addresses, phones, handles, money, prices."""
 
 from __future__ import annotations
 
@@ -6,13 +6,17 @@ import pytest
 
 from moderation.engine.detectors import (
     DETECTORS,
+    find_bare_links,
     find_emails,
     find_handles,
     find_links,
     find_money,
     find_phones,
+    find_prices,
     host_of,
     is_allowed_host,
+    is_citation_link,
+    path_of,
 )
 
 ALLOWED = frozenset({"wikipedia.org", "reuters.com", "bbc.co.uk"})
@@ -32,6 +36,7 @@ def texts(finder: object, text: str) -> list[str]:
         ("see shop.com.", ["shop.com"]),  # sentence punctuation is not part of the link
         ("see notwikipedia.org", ["notwikipedia.org"]),  # not a subdomain of an allowed domain
         ("www.reuters.com.evil.ru", ["www.reuters.com.evil.ru"]),
+        ("cheap-flights.com/deals/erbil", ["cheap-flights.com/deals/erbil"]),
     ],
 )
 def test_links(text: str, expected: list[str]) -> None:
@@ -47,10 +52,42 @@ def test_links(text: str, expected: list[str]) -> None:
         "version 1.2.3 is out",
         "end of sentence.next one",
         "e.g. this",
+        # Citations on domains that are not on the allowed list: dated or news articles, reports, documents.
+        "the dam opened last week, as reported at https://www.rudaw.net/english/middleeast/iraq/2023/05/12/story",
+        "the report is at https://www.hrw.org/report/2023/iraq",
+        "the study is at https://someuniversity.ac.jp/publications/kurds.pdf",
+        "there is an article on it: http://findstuff.com/p/articles/mi_123",
     ],
 )
 def test_not_links(text: str) -> None:
     assert texts(find_links, text) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["https://www.somesite.com/news/123-buy-cheap-vps", "wow http://example.com/story/456-read-my-story", "example.com/2021/05/deal"],
+)
+def test_a_comment_that_is_only_a_citation_shaped_link_is_a_link(text: str) -> None:
+    assert len(texts(find_links, text)) == 1
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("cheap-flights-to-erbil.com", ["cheap-flights-to-erbil.com"]),
+        ("wow, see http://example.com/deal now", ["http://example.com/deal"]),
+        ("a.com b.net", ["a.com", "b.net"]),
+        ("https://www.somesite.com/news/123-cheap-vps", ["https://www.somesite.com/news/123-cheap-vps"]),
+        ("read more at https://www.bbc.co.uk/news/x", []),  # an allowed source
+        ("the figures are here, see http://example.com/deal for them", []),  # a comment of its own words
+    ],
+)
+def test_bare_links(text: str, expected: list[str]) -> None:
+    assert texts(find_bare_links, text) == expected
+
+
+def test_a_list_of_citation_shaped_links_still_cites() -> None:
+    assert texts(find_links, "sources: a-paper.com/news/1 b-paper.com/2022/03/x c-site.org/report/7") == []
 
 
 @pytest.mark.parametrize("text", ["mail deals@example.com", "write to a.b-c+d@mail.co.uk now"])
@@ -66,13 +103,39 @@ def test_emails_are_not_counted_as_links(text: str) -> None:
         ("call +1 555 123 4567 now", ["+1 555 123 4567"]),
         ("call (020) 7946 0958", ["(020) 7946 0958"]),
         ("ring 555-123-4567", ["555-123-4567"]),
+        ("whatsapp 07701234567 for prices", ["07701234567"]),
+        ("call 0750 123 4567", ["0750 123 4567"]),
+        ("+9647701234567", ["+9647701234567"]),
     ],
 )
 def test_phones(text: str, expected: list[str]) -> None:
     assert texts(find_phones, text) == expected
 
 
-@pytest.mark.parametrize("text", ["the year 2024", "in 1999 and 2005 and 2010", "12345", "call 555 1234", "pi is 3.14159"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "the year 2024",
+        "in 1999 and 2005 and 2010",
+        "12345",
+        "call 555 1234",
+        "pi is 3.14159",
+        # Statistics, years, dates and citations that look like phone numbers.
+        "a budget of 150 000 000 dinars",
+        "1,234,567 votes were counted",
+        "857.482.940 views",
+        "the wars of 1991 2003 2014",
+        "1980 - 1988 - 2003",
+        "see isbn 978-0-19-953556-9",
+        "isbn-13: 0-00-216906-1",
+        "the book 978-0-19-953556-9 is the standard history",
+        "9780199535569",
+        "center for hellenic studies, 0674006623",
+        "volume 3, book 34, number 003.034.351",
+        "at 36.1901 44.0091 on the map",
+        "doi:10.1016/j.jmes.2019.04.003",
+    ],
+)
 def test_not_phones(text: str) -> None:
     assert texts(find_phones, text) == []
 
@@ -114,6 +177,46 @@ def test_not_money(text: str) -> None:
     assert texts(find_money, text) == []
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("get 1000 followers for only $5", ["for only $5"]),
+        ("just 10 dollars an hour", ["just 10 dollars"]),
+        ("$50 off your first order", ["$50 off"]),
+        ("20% off this week", ["20% off"]),
+        ("the course costs $9.99", ["$9.99"]),
+        ("starting at €20", ["starting at €20"]),
+        ("ipad 32gb price:$390", ["price:$390"]),
+    ],
+)
+def test_prices(text: str, expected: list[str]) -> None:
+    assert texts(find_prices, text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["the government spent $4 billion on power", "oil rose to $90 a barrel", "he earns $300 a month", "turnout was 40%", "it cost a lot"],
+)
+def test_amounts_reported_are_not_prices(text: str) -> None:
+    assert texts(find_prices, text) == []
+
+
+def test_path_of() -> None:
+    assert path_of("https://www.example.com/a/b?c=1") == "/a/b?c=1"
+    assert path_of("shop.example.net") == ""
+    assert path_of("example.com?x=1") == "?x=1"
+
+
+def test_citation_links_are_articles_reports_and_documents() -> None:
+    assert is_citation_link("https://news.example.com/2021/11/03/dam-opens")
+    assert is_citation_link("example.org/en/news/123")
+    assert is_citation_link("https://example.org/files/annual-report.pdf")
+    assert not is_citation_link("https://example.com/")
+    assert not is_citation_link("cheap-watches.com")
+    assert not is_citation_link("https://example.com/shop/newsletter")  # "news" must be a whole path segment
+    assert not is_citation_link("https://example.com/account/12345-name")
+
+
 def test_host_of() -> None:
     assert host_of("https://user:pw@www.example.com:8080/x?y#z") == "example.com"
     assert host_of("shop.example.net/path") == "shop.example.net"
@@ -140,4 +243,4 @@ def test_wildcard_suffixes_allow_government_and_university_hosts() -> None:
 
 
 def test_detector_registry() -> None:
-    assert set(DETECTORS) == {"link", "email", "phone", "handle", "money"}
+    assert set(DETECTORS) == {"link", "bare_link", "email", "phone", "handle", "money", "price"}

@@ -1,0 +1,81 @@
+"""The shipped promotion rules: links and numbers count with promotional intent, never as citations (issue 11, item 9)."""
+
+from __future__ import annotations
+
+import pytest
+
+from moderation.config import DEFAULT_RULES_DIR
+from moderation.engine import Ruleset, load_ruleset
+
+
+@pytest.fixture(scope="module")
+def ruleset() -> Ruleset:
+    return load_ruleset(DEFAULT_RULES_DIR)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # The writer's own channel, shop or work.
+        "Check out my channel for daily cooking videos",
+        "Read my book, it is on sale now",
+        "Visit our shop at rugs-direct.com for the best prices",
+        "Follow me on Instagram for more photos",
+        "Help me reach 1k subscribers before Newroz",
+        # Money offers, prices and calls to action with a link.
+        "Earn $500 a day from home, no experience needed",
+        "Get 1000 followers for only $5 at fastfollow.biz",
+        "Looking for a cheap flat? Visit flats-for-rent.com",
+        # Contact numbers and contact asks.
+        "Best phones in Duhok, WhatsApp +964 770 555 1234",
+        "I sell gold, call me on 07701234567",
+        "Message me for cheap visas",
+        # A comment that is only a commercial domain or link.
+        "cheap-flights-to-erbil.com",
+        "https://www.somesite.com/news/123-cheap-vps",
+    ],
+)
+def test_promotion_is_rejected(ruleset: Ruleset, text: str) -> None:
+    assert "promotion" in ruleset.evaluate(text).categories
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Citations: encyclopedia, news and official links, ISBNs, DOIs, articles, cases, sections.
+        "According to https://en.wikipedia.org/wiki/Kurdistan_Region the region has four governorates",
+        "Rudaw had it first: https://www.rudaw.net/english/kurdistan/150520232",
+        "The report is at https://www.hrw.org/report/2023/iraq for anyone who doubts it",
+        "The dam opened on Friday, as a local paper wrote at https://www.somepaper.com/2023/05/12/dam-opens",
+        "See ISBN 978-0-19-953556-9 for the standard history of the Kurds",
+        "The study is doi:10.1016/j.jmes.2019.04.003 if anyone wants the data",
+        "Article 140 of the constitution covers Kirkuk",
+        "Case number 2021/447 is still before the federal court",
+        "Section 3.2 of the agreement deals with oil exports",
+        # Dates, years and statistics that look like phone numbers.
+        "On 16 October 2017 Iraqi forces entered Kirkuk",
+        "The wars of 1991 2003 2014 emptied these villages",
+        "A budget of 150 000 000 dinars was never spent",
+        "1,800,000 people are still displaced",
+        # Amounts reported, not offered.
+        "The government spent $4 billion on electricity with nothing to show for it",
+        "He earns less than $300 a month as a teacher",
+        # Ordinary uses of promotion words.
+        "I subscribe to the view that federalism is the only solution",
+        "Subscribe to newsletters from several sources to get a balanced view",
+        "Check out the census data before making claims",
+        "Share this article widely, people need to know",
+        "Follow the money and you will see who benefits",
+        "My brother has a shop in the bazaar and business is terrible",
+        "The Kurdistan24 channel aired the speech live",
+        "Call me old-fashioned, but I still read the paper",
+    ],
+)
+def test_citations_and_ordinary_comments_are_approved(ruleset: Ruleset, text: str) -> None:
+    decision = ruleset.evaluate(text)
+    assert decision.decision == "approve", [reason.to_dict() for reason in decision.reasons]
+
+
+def test_a_lone_link_to_an_allowed_source_is_approved(ruleset: Ruleset) -> None:
+    assert ruleset.evaluate("https://www.bbc.co.uk/news/world-middle-east-12345678").decision == "approve"
+    assert ruleset.evaluate("https://www.cheap-visas.com/offer").decision == "reject"
