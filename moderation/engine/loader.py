@@ -304,7 +304,8 @@ class RuleLoader:
         for index, cue in enumerate(data.get("unless_near", [])):
             line = _item_line(raw.get("unless_near"), index)
             cue_words = self._templates(cue["words"], raw, "unless_near", file, rule_id, modifiers, line)
-            near.extend(NearCue(symbol, cue["window"]) for symbol in cue_words)
+            of = frozenset(fold(word).text for word in cue["of"])
+            near.extend(NearCue(symbol, cue["window"], of) for symbol in cue_words)
             texts.extend(f"unless_near (within {cue['window']}): {text}" for text in cue["words"])
         texts.extend(f"unless_patterns: {text}" for text in data.get("unless_patterns", []))
         patterns = self._patterns(data.get("patterns", []), raw, "patterns", file, rule_id)

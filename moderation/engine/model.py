@@ -37,10 +37,15 @@ class Examples:
 
 @dataclass(frozen=True, slots=True)
 class NearCue:
-    """Words that cancel a rule's hit when they stand within `window` tokens of it, before or after."""
+    """Words that cancel a rule's hit when they stand within `window` tokens of it, before or after.
+
+    With `of`, only hits that hold one of those words are cancelled (the dog-show cue cancels
+    "bitch", not a "fuck" beside it).
+    """
 
     words: Sym
     window: int
+    of: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)

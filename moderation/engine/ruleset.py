@@ -26,6 +26,8 @@ from .trie import TrieNode
 HIT, EXCEPTION, NEAR, ALLOW, MENTION = 0, 1, 2, 3, 4
 # A quotation only reports speech when the comment says something outside it.
 MIN_WORDS_OUTSIDE_QUOTES = 3
+# A cue found near hits: its token span, its window, and the words of the hits it may cancel.
+Cue = tuple[int, int, int, frozenset[str]]
 # Matching steps a comment may use: far above what any ordinary comment needs (a few thousand).
 WORK_BUDGET = 400_000
 _MEMO_LIMIT = 200_000
@@ -44,6 +46,7 @@ class Entry:
     label: int = -1  # which of the rule's exception_texts it is (exceptions and cues)
     key: int = 0  # the rarest word sets it needs, when not its first part: a match starts within `reach` before one
     reach: int = 0
+    of: frozenset[str] = frozenset()  # a cue's words of the hit it may cancel (all hits when empty)
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,7 +90,7 @@ class Ruleset:
             for label, symbol in enumerate(rule.unless):
                 self._add(index, EXCEPTION, symbol, label=label)
             for label, cue in enumerate(rule.unless_near, start=len(rule.unless)):
-                self._add(index, NEAR, cue.words, cue.window, label)
+                self._add(index, NEAR, cue.words, cue.window, label, cue.of)
             self._patterns.extend((index, pattern, HIT, -1) for pattern in rule.patterns)
             first = len(rule.unless) + len(rule.unless_near)
             self._patterns.extend((index, pattern, EXCEPTION, first + number) for number, pattern in enumerate(rule.unless_patterns))
@@ -98,9 +101,9 @@ class Ruleset:
         self._build_index()
         self._pattern_set = self._compile_pattern_set()
 
-    def _add(self, rule: int, kind: int, symbol: Sym, window: int = 0, label: int = -1) -> None:
+    def _add(self, rule: int, kind: int, symbol: Sym, window: int = 0, label: int = -1, of: frozenset[str] = frozenset()) -> None:
         anchored = isinstance(symbol, Series) and symbol.elements[0][0] == START
-        self.entries.append(Entry(rule, kind, symbol, required_masks(symbol), anchored, window, label))
+        self.entries.append(Entry(rule, kind, symbol, required_masks(symbol), anchored, window, label, of=of))
 
     def _build_index(self) -> None:
         """Index each entry under the rarest word set it needs: most comments hold none of them."""
@@ -195,7 +198,7 @@ class Ruleset:
         chart = Chart(lattice, self.compiled.root, self.settings.safe_words, self.compiled.modifier, WORK_BUDGET)
         found: dict[int, list[Span]] = defaultdict(list)
         exceptions: dict[int, list[Span]] = defaultdict(list)
-        cues: dict[int, list[tuple[int, int, int]]] = defaultdict(list)
+        cues: dict[int, list[Cue]] = defaultdict(list)
         allowed: list[Span] = []
         mentions: dict[int, int] = {}
         exhausted = False
@@ -215,9 +218,9 @@ class Ruleset:
                     if trace is not None:
                         trace.spans[entry.rule].append((lattice.char_span(start, end), entry.label))
                 elif kind == NEAR:
-                    cues[entry.rule].append((start, end, entry.window))
+                    cues[entry.rule].append((start, end, entry.window, entry.of))
                     if trace is not None:
-                        trace.cues[entry.rule].append(((start, end, entry.window), entry.label))
+                        trace.cues[entry.rule].append(((start, end, entry.window, entry.of), entry.label))
                 elif kind == ALLOW:
                     allowed.append(lattice.char_span(start, end))
                 else:
@@ -252,7 +255,7 @@ class Ruleset:
         lattice: Lattice,
         found: dict[int, list[Span]],
         exceptions: dict[int, list[Span]],
-        cues: dict[int, list[tuple[int, int, int]]],
+        cues: dict[int, list[Cue]],
         allowed: SpanSet,
         mentions: dict[int, int],
         trace: Trace | None = None,
@@ -327,10 +330,10 @@ class Trace:
 
     def __init__(self) -> None:
         self.spans: dict[int, list[tuple[Span, int]]] = defaultdict(list)
-        self.cues: dict[int, list[tuple[tuple[int, int, int], int]]] = defaultdict(list)
+        self.cues: dict[int, list[tuple[Cue, int]]] = defaultdict(list)
         self.used: dict[int, set[int]] = defaultdict(set)
 
-    def record(self, rule: int, lattice: Lattice, hits: list[Span], cues: Iterable[tuple[int, int, int]]) -> None:
+    def record(self, rule: int, lattice: Lattice, hits: list[Span], cues: Iterable[Cue]) -> None:
         """Note every exception span that overlaps one of the rule's hits, and every cue near one."""
         for hit in hits:
             for span, label in self.spans.get(rule, ()):
@@ -357,10 +360,14 @@ def _mentioned(lattice: Lattice, span: Span, mentions: dict[int, int]) -> bool:
     return frame is not None and frame <= start
 
 
-def _near(lattice: Lattice, span: Span, cues: list[tuple[int, int, int]]) -> bool:
-    """True when a cue word stands within its window of the hit, before or after it."""
+def _near(lattice: Lattice, span: Span, cues: list[Cue]) -> bool:
+    """True when a cue word stands within its window of the hit, before or after it (and the hit holds one of its `of` words)."""
     start, end = _token_range(lattice, span)
-    return any(cue_start < end + window and cue_end > start - window for cue_start, cue_end, window in cues)
+    for cue_start, cue_end, window, of in cues:
+        near = cue_start < end + window and cue_end > start - window
+        if near and (not of or any(form in of for forms in lattice.forms[start:end] for form in forms)):
+            return True
+    return False
 
 
 def _near_keys(starts: list[int], keys: list[int], reach: int) -> list[int]:

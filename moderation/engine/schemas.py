@@ -32,6 +32,7 @@ class NearSchema(Schema):
 
     window = fields.Integer(load_default=6, validate=validate.Range(min=1, max=20))
     words = fields.List(fields.String(validate=validate.Length(min=1, max=2000)), required=True, validate=validate.Length(min=1))
+    of = fields.List(fields.String(validate=validate.Length(min=1, max=100)), load_default=list)
 
 
 class RuleSchema(Schema):

@@ -25,6 +25,7 @@ MIN_DROP_LENGTH = 5
 # Masked letters ("s**t", "f*ck"): at least this many letters shown, and no more masks than letters.
 MIN_SHOWN_LETTERS = 2
 MASK = "*"
+MASKS = "*#%"  # symbols that hide a letter ("f*ck", "f#ck", "f%ck"); read as "*"
 # Run-together words ("ihate", "killallkurds") are split only when the token is this long, into at most
 # this many parts, and it contains a rule word of MIN_CONTENT_LENGTH letters or more (not one of the
 # commonest words) with an English word, or nothing, on one side of it.
@@ -56,6 +57,13 @@ def is_typo(token: str, word: str) -> bool:
         return False
     first, second = differ
     return token[first] == word[second] and token[second] == word[first]
+
+
+def _doubled(token: str, word: str) -> bool:
+    """True when the token is the word with one of its letters written twice ("fuuck" for "fuck"), never the first."""
+    if len(token) != len(word) + 1:
+        return False
+    return any(token[index] == token[index - 1] and token[:index] + token[index + 1 :] == word for index in range(1, len(token)))
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,6 +108,7 @@ class Speller:
                     deletes.setdefault(variant, set()).add(word)
             masks.setdefault(len(word), []).append(word)
         self._deletes = {key: tuple(sorted(found)) for key, found in deletes.items()}
+        self._typo_targets = frozenset(word for word in words if len(word) >= MIN_SWAP_LENGTH and word not in untypable)
         self._masks = {size: tuple(sorted(found)) for size, found in masks.items()}
         self._content = ahocorasick.Automaton()
         for word in words:
@@ -129,14 +138,19 @@ class Speller:
         candidates: set[str] = set(self._deletes.get(word, ()))  # a letter left out
         for variant in _deletes(word):  # two letters swapped: both lose the same letter
             candidates.update(self._deletes.get(variant, ()))
+        for index in range(1, len(word)):  # a letter doubled ("fuuck", "biitch"): read once
+            if word[index] == word[index - 1]:
+                once = word[:index] + word[index + 1 :]
+                if once in self._typo_targets:
+                    candidates.add(once)
         if name:
             candidates &= self.names
-        return tuple(sorted(candidate for candidate in candidates if is_typo(word, candidate)))
+        return tuple(sorted(candidate for candidate in candidates if is_typo(word, candidate) or _doubled(word, candidate)))
 
     def unmasked(self, raw: str) -> tuple[str, ...]:
         """Rule words that a token with masked letters ("s**t", "f*ck") may stand for."""
-        masked = raw.count(MASK)
-        core = "".join(LEET.get(char, (char,))[0] if char != MASK else MASK for char in raw)
+        core = "".join(MASK if char in MASKS else LEET.get(char, (char,))[0] for char in raw)
+        masked = core.count(MASK)
         shown = len(core) - masked
         # The mask stands inside the word: "*is*" is emphasis, not a hidden word.
         if not masked or core[0] == MASK or core[-1] == MASK:
@@ -211,7 +225,7 @@ class Speller:
             return found
         extra: tuple[str, ...] = ()
         parts: tuple[tuple[int, int], ...] = ()
-        if MASK in raw:
+        if any(char in raw for char in MASKS):
             extra = self.unmasked(raw)
         elif plain.isalpha() and plain not in self.known:
             extra = self.misspelt(plain, name)

@@ -7,11 +7,14 @@ import re
 from typing import NamedTuple
 
 # Symbols that stand for letters inside a word ("sh!t", "@ss", "a$$", "f*ck") count as word characters.
-_TOKEN = re.compile(r"[\w@$*!|']+")  # "_" splits words too: handled in tokenize(), as it is rare
+# Word characters and the symbols that mask or stand for letters ("sh!t", "@ss", "f*ck", "f#ck", "f%ck");
+# "_" splits words too: handled in tokenize(), as it is rare.
+_TOKEN = re.compile(r"[\w@$*!|'#%]+")
 _SPELLINGS: dict[str, tuple[str, ...]] = {}
 _SPELLINGS_LIMIT = 200_000
-_EDGE = "'!|*@$"
-_TRAILING = "!|'"
+_EDGE = "'!|*@$#%"
+_TRAILING = "!|'#%"
+_LEADING = "#%"  # a hashtag's "#" is no letter: "#DeathToArabs" is read from the "D"
 # Leetspeak symbols and the letters they stand for; better-profanity's character map, inverted.
 LEET: dict[str, tuple[str, ...]] = {
     "@": ("a", "o"),
@@ -112,10 +115,16 @@ def tokenize(text: str) -> list[Token]:
         start = find(raw, position)
         position = start + len(raw)
         if raw[-1] in _TRAILING and len(raw) > 1:
-            # "idiot!!!", "word'": the marks after a word are punctuation, not part of it ("sh!t" keeps its "!").
+            # "idiot!!!", "word'", "50%": the marks after a word are punctuation ("sh!t" keeps its "!").
             trimmed = raw.rstrip(_TRAILING)
             if trimmed and trimmed[-1].isalnum():
                 raw = trimmed
+        if raw[0] in _LEADING:
+            trimmed = raw.lstrip(_LEADING)
+            if not trimmed:
+                continue
+            start += len(raw) - len(trimmed)
+            raw = trimmed
         if underscores and "_" in raw:
             for piece in raw.split("_"):
                 forms = _forms(piece) if piece else ()

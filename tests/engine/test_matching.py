@@ -114,3 +114,33 @@ def test_pronouns_refer_back_to_a_group_named_before(find: Find) -> None:
     assert find(template, "Kurds live in Iraq. I hate them.") == ["I hate them"]
     assert find(template, "I hate them.") == []
     assert find(template, "I hate them. Kurds live in Iraq.") == []
+
+
+NEAR_RULE = """
+category: profanity
+rules:
+  - id: swearing
+    message: Swearing
+    words: [bitch, fuck]
+    unless_near:
+      - window: 6
+        words: [puppies, litter, whelped]
+        of: [bitch]
+    examples:
+      reject: ["fuck the bitch had six puppies"]
+      approve: ["the bitch had six puppies", "puppies from a bitch"]
+"""
+
+
+def test_a_cue_word_cancels_hits_nearby_in_any_order_and_only_of_its_words(write_rules: Callable[..., object]) -> None:
+    from pathlib import Path
+
+    from moderation.engine import load_ruleset
+
+    directory = write_rules({"p.yml": NEAR_RULE})
+    assert isinstance(directory, Path)
+    ruleset = load_ruleset(directory)
+    assert not ruleset.evaluate("the bitch had six puppies").rejected
+    assert not ruleset.evaluate("six puppies, and the bitch is fine").rejected
+    assert [m.text for r in ruleset.evaluate("fuck the bitch had six puppies").reasons for m in r.matches] == ["fuck"]
+    assert ruleset.evaluate("the bitch had a long day and many other things happened, then the puppies came").rejected  # too far
