@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from .engine import make_engine
+from .engine import DEFAULT_SQLITE_SYNCHRONOUS, make_engine
 from .feedback import add_feedback, feedback, feedback_stats, find_logged_decision, purge_feedback, text_digest
 from .migrate import upgrade_to_head
 from .queries import (
@@ -71,6 +71,7 @@ def init_app(app: Flask) -> None:
     pii = app.config.setdefault("STORE_AUTHOR_PII", "hashed")
     if pii not in PII_MODES:
         raise ValueError(f"MODERATION_STORE_AUTHOR_PII must be one of {', '.join(PII_MODES)}, not {pii!r}")
-    engine = make_engine(app.config["DATABASE_URL"])
+    synchronous = app.config.setdefault("SQLITE_SYNCHRONOUS", DEFAULT_SQLITE_SYNCHRONOUS)
+    engine = make_engine(app.config["DATABASE_URL"], sqlite_synchronous=synchronous)
     upgrade_to_head(engine)
     app.extensions["moderation.db"] = engine

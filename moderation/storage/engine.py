@@ -1,21 +1,40 @@
-"""Connecting to the log: SQLite in WAL mode with a busy timeout, or PostgreSQL through psycopg 3."""
+"""Connecting to the log: SQLite in WAL mode (durable commits), or PostgreSQL through psycopg 3; dropped connections retried."""
 
 from __future__ import annotations
 
+import logging
 import os
-from typing import Any
+import weakref
+from collections.abc import Callable
+from functools import partial
+from typing import Any, TypeVar
 
-from sqlalchemy import Engine, create_engine, event
+from flask import current_app
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import DBAPIError
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+# FULL syncs the WAL at every commit, so a commit survives power loss and an OS crash; NORMAL (sync at
+# checkpoints only) survives a killed process but may lose the last commits on power loss. EXTRA adds nothing in WAL mode.
+SQLITE_SYNCHRONOUS = ("FULL", "NORMAL")
+DEFAULT_SQLITE_SYNCHRONOUS = "FULL"
+# Connections are replaced after five minutes, before a firewall or server idle timeout cuts them; a connection cut
+# anyway (a restarted or terminated backend) is noticed on use and the work retried (read_with_retry, the writer).
+POOL_RECYCLE_SECONDS = 300
+ATTEMPTS = 3
+
+_engines: weakref.WeakSet[Engine] = weakref.WeakSet()
 
 
-def _sqlite_pragmas(connection: Any, _record: Any) -> None:
+def _sqlite_pragmas(synchronous: str, connection: Any, _record: Any) -> None:
     cursor = connection.cursor()
     # The busy timeout first: switching to WAL needs a lock that another worker may hold at start.
     cursor.execute("PRAGMA busy_timeout=10000")
     cursor.execute("PRAGMA journal_mode=WAL")
-    # NORMAL in WAL mode loses no committed transaction on a process crash, only on power loss.
-    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute(f"PRAGMA synchronous={synchronous}")
     cursor.close()
 
 
@@ -27,12 +46,52 @@ def sqlite_path(url: str | URL) -> str | None:
     return os.path.abspath(parsed.database)
 
 
-def make_engine(url: str) -> Engine:
-    """A SQLAlchemy engine for the log; SQLite gets WAL mode and a busy timeout, its folder is created."""
+def make_engine(url: str, *, sqlite_synchronous: str = DEFAULT_SQLITE_SYNCHRONOUS) -> Engine:
+    """A SQLAlchemy engine for the log; SQLite gets WAL mode, a busy timeout and `sqlite_synchronous`, its folder is created."""
+    synchronous = sqlite_synchronous.upper()
+    if synchronous not in SQLITE_SYNCHRONOUS:
+        raise ValueError(f"SQLITE_SYNCHRONOUS must be one of {', '.join(SQLITE_SYNCHRONOUS)}, not {sqlite_synchronous!r}")
     path = sqlite_path(url)
     if path is not None:
         os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
-    engine = create_engine(url, pool_pre_ping=True)
+    engine = create_engine(url, pool_recycle=POOL_RECYCLE_SECONDS)
     if engine.dialect.name == "sqlite":
-        event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "connect", partial(_sqlite_pragmas, synchronous))
+    _engines.add(engine)
     return engine
+
+
+def _forget_parent_connections() -> None:
+    # A forked worker (gunicorn --preload) must not share its parent's sockets and SQLite handles; close=False
+    # leaves them to the parent, which still owns them.
+    for engine in list(_engines):
+        engine.dispose(close=False)
+
+
+os.register_at_fork(after_in_child=_forget_parent_connections)
+
+
+def resolve_engine(engine: Engine | None = None) -> Engine:
+    """The engine given, or else the current app's log engine."""
+    if engine is not None:
+        return engine
+    found: Engine = current_app.extensions["moderation.db"]
+    return found
+
+
+def is_dropped_connection(error: BaseException) -> bool:
+    """True when SQLAlchemy found the connection dead (and has replaced the pool's older connections)."""
+    return isinstance(error, DBAPIError) and error.connection_invalidated
+
+
+def read_with_retry(engine: Engine, read: Callable[[Connection], T]) -> T:
+    """Run a read on a pooled connection; again on a new one when that connection turned out to be dropped."""
+    for attempt in range(1, ATTEMPTS + 1):
+        try:
+            with engine.connect() as connection:
+                return read(connection)
+        except DBAPIError as error:
+            if not is_dropped_connection(error) or attempt == ATTEMPTS:
+                raise
+            log.warning("decision log: connection dropped (%s); reading again on a new one", error.orig)
+    raise AssertionError("unreachable")

@@ -18,9 +18,11 @@ from datetime import UTC, datetime
 from typing import Any
 
 from flask import current_app, has_app_context
-from sqlalchemy import Engine, Select, case, delete, exists, func, or_, select, update
+from sqlalchemy import Connection, Engine, Select, case, delete, exists, func, or_, select, update
 from sqlalchemy.sql.elements import ColumnElement
 
+from .engine import read_with_retry
+from .engine import resolve_engine as _engine
 from .tables import REVIEW_STATUSES, VERDICTS, decision_hits, decision_reviews, decisions
 from .times import as_utc
 
@@ -70,13 +72,6 @@ def new_decision_id() -> str:
 def is_decision_id(value: str) -> bool:
     """True when value has the shape of a decision id (32 lower-case hex digits)."""
     return _ID.fullmatch(value) is not None
-
-
-def _engine(engine: Engine | None) -> Engine:
-    if engine is not None:
-        return engine
-    found: Engine = current_app.extensions["moderation.db"]
-    return found
 
 
 # --- privacy --------------------------------------------------------------------------------------------
@@ -274,8 +269,7 @@ def list_decisions(
         statement = statement.where(decisions.c.id < decode_cursor(cursor))
     # Ids start with their time, so id order is time order and a unique, stable key for the cursor.
     statement = statement.order_by(decisions.c.id.desc()).limit(limit + 1)
-    with _engine(engine).connect() as connection:
-        rows = [_record(row) for row in connection.execute(statement)]
+    rows = read_with_retry(_engine(engine), lambda connection: [_record(row) for row in connection.execute(statement)])
     page = DecisionPage(rows[:limit])
     if len(rows) > limit:
         page.next_cursor = encode_cursor(rows[limit - 1]["id"])
@@ -295,7 +289,8 @@ def get_decision(decision_id: str, *, engine: Engine | None = None) -> dict[str,
     """One decision with its review trail (oldest review first), or None when the id is unknown."""
     if not is_decision_id(decision_id):
         return None
-    with _engine(engine).connect() as connection:
+
+    def read(connection: Connection) -> dict[str, Any] | None:
         row = connection.execute(select(decisions).where(decisions.c.id == decision_id)).first()
         if row is None:
             return None
@@ -304,7 +299,9 @@ def get_decision(decision_id: str, *, engine: Engine | None = None) -> dict[str,
         )
         record = _record(row)
         record["reviews"] = [_record(review) for review in reviews]
-    return record
+        return record
+
+    return read_with_retry(_engine(engine), read)
 
 
 # --- reviews --------------------------------------------------------------------------------------------
@@ -407,7 +404,8 @@ def decision_stats(since: datetime, until: datetime, *, site: str | None = None,
         in_range.append(d.site == site)
     hits_in_range = [h.created_at >= since, h.created_at < until]
     joined = decision_hits.join(decisions, h.decision_id == d.id)
-    with _engine(engine).connect() as connection:
+
+    def read(connection: Connection) -> tuple[dict[str, Any], Sequence[Any], Sequence[Any]]:
         totals = connection.execute(select(*_counts(d.id)).where(*in_range)).one()._asdict()
         categories = connection.execute(
             select(h.category, *_counts(d.id))
@@ -430,6 +428,9 @@ def decision_stats(since: datetime, until: datetime, *, site: str | None = None,
             .group_by(h.rule)
             .order_by(h.rule)
         ).all()
+        return totals, categories, rules
+
+    totals, categories, rules = read_with_retry(_engine(engine), read)
     return {
         "since": since,
         "until": until,
@@ -448,8 +449,8 @@ def decision_stats(since: datetime, until: datetime, *, site: str | None = None,
 
 def count_older_than(cutoff: datetime, *, engine: Engine | None = None) -> int:
     """How many decisions were logged before cutoff."""
-    with _engine(engine).connect() as connection:
-        return int(connection.execute(select(func.count()).where(decisions.c.created_at < as_utc(cutoff))).scalar_one())
+    statement = select(func.count()).where(decisions.c.created_at < as_utc(cutoff))
+    return int(read_with_retry(_engine(engine), lambda connection: connection.execute(statement).scalar_one()))
 
 
 def purge_decisions(
