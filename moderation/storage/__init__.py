@@ -8,7 +8,6 @@ from .engine import DEFAULT_SQLITE_SYNCHRONOUS, make_engine
 from .feedback import add_feedback, feedback, feedback_stats, find_logged_decision, purge_feedback, text_digest
 from .migrate import upgrade_to_head
 from .queries import (
-    PII_MODES,
     BadCursorError,
     DecisionFilter,
     DecisionPage,
@@ -18,16 +17,14 @@ from .queries import (
     decode_cursor,
     encode_cursor,
     get_decision,
-    hash_pii,
-    is_decision_id,
     iter_decisions,
     list_decisions,
-    log_decisions,
-    new_decision_id,
     purge_decisions,
     review_decision,
 )
+from .rows import PII_MODES, hash_pii, is_decision_id, new_decision_id
 from .tables import REVIEW_STATUSES, VERDICTS, decision_hits, decision_reviews, decisions, metadata
+from .writer import LogUnavailableError, log_decisions
 
 __all__ = [
     "PII_MODES",
@@ -36,6 +33,7 @@ __all__ = [
     "BadCursorError",
     "DecisionFilter",
     "DecisionPage",
+    "LogUnavailableError",
     "UnknownDecisionError",
     "add_feedback",
     "count_older_than",
@@ -74,4 +72,6 @@ def init_app(app: Flask) -> None:
     synchronous = app.config.setdefault("SQLITE_SYNCHRONOUS", DEFAULT_SQLITE_SYNCHRONOUS)
     engine = make_engine(app.config["DATABASE_URL"], sqlite_synchronous=synchronous)
     upgrade_to_head(engine)
+    # The group-commit writer is not started here: gunicorn --preload forks after this, and a thread would not
+    # survive the fork; each process starts its own on its first write (writer.writer_for).
     app.extensions["moderation.db"] = engine

@@ -1,33 +1,24 @@
-"""Reading and writing the decision log: log, list, get, review, export, stats and purge."""
+"""Reading and changing the decision log: list, get, review, export, stats and purge (writing is writer.py)."""
 
 from __future__ import annotations
 
 import base64
 import binascii
-import hashlib
-import hmac
 import json
-import os
-import re
-import secrets
-import threading
-import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from flask import current_app, has_app_context
 from sqlalchemy import Connection, Engine, Select, case, delete, exists, func, or_, select, update
 from sqlalchemy.sql.elements import ColumnElement
 
 from .engine import read_with_retry
 from .engine import resolve_engine as _engine
+from .rows import is_decision_id
 from .tables import REVIEW_STATUSES, VERDICTS, decision_hits, decision_reviews, decisions
 from .times import as_utc
 
-PII_MODES = ("plain", "hashed", "none")
-_ID = re.compile(r"[0-9a-f]{32}")
 _LIKE_ESCAPE = "\\"
 
 
@@ -37,118 +28,6 @@ class BadCursorError(ValueError):
 
 class UnknownDecisionError(LookupError):
     """No decision has this id."""
-
-
-_id_lock = threading.Lock()
-_last_id = [0, 0]  # milliseconds and random part of the newest id this process made
-
-
-def _forget_last_id() -> None:
-    # A forked worker must not continue its parent's sequence: two workers would step from the same id.
-    _last_id[0], _last_id[1] = 0, 0
-
-
-os.register_at_fork(after_in_child=_forget_last_id)
-
-
-def new_decision_id() -> str:
-    """A time-ordered opaque id: 48-bit milliseconds then 80 random bits, as 32 hex digits.
-
-    Within a process ids strictly increase (a batch keeps its order in the log): in the same millisecond the
-    random part steps up by a random amount instead of being drawn anew.
-    """
-    milliseconds = int(time.time() * 1000)
-    with _id_lock:
-        if milliseconds <= _last_id[0]:
-            milliseconds, random_part = _last_id[0], _last_id[1] + 1 + secrets.randbits(16)
-        else:
-            random_part = secrets.randbits(80)
-        if random_part >= 1 << 80:  # practically never: borrow the next millisecond
-            milliseconds, random_part = milliseconds + 1, secrets.randbits(79)
-        _last_id[0], _last_id[1] = milliseconds, random_part
-    return f"{milliseconds:012x}{random_part:020x}"
-
-
-def is_decision_id(value: str) -> bool:
-    """True when value has the shape of a decision id (32 lower-case hex digits)."""
-    return _ID.fullmatch(value) is not None
-
-
-# --- privacy --------------------------------------------------------------------------------------------
-
-
-def protect_author(author: dict[str, Any] | None, mode: str, salt: str = "") -> dict[str, Any] | None:
-    """Apply the PII setting to an author: e-mail and IP kept plain, hashed (keyed SHA-256) or dropped."""
-    if not author:
-        return author
-    if mode not in PII_MODES:
-        raise ValueError(f"STORE_AUTHOR_PII must be one of {', '.join(PII_MODES)}, not {mode!r}")
-    protected = dict(author)
-    for key in ("email", "ip"):
-        value = protected.get(key)
-        if value is None or mode == "plain":
-            continue
-        if mode == "none":
-            del protected[key]
-        else:
-            protected[key] = hash_pii(value, salt)
-    return protected
-
-
-def hash_pii(value: str, salt: str = "") -> str:
-    """The stored form of a hashed e-mail or IP: the same input gives the same hash, so it can still be matched."""
-    # Case and surrounding space do not make a different address; HMAC with a site secret resists dictionary look-ups.
-    normalised = value.strip().lower().encode("utf-8")
-    return "sha256:" + hmac.new(salt.encode("utf-8"), normalised, hashlib.sha256).hexdigest()
-
-
-# --- writing --------------------------------------------------------------------------------------------
-
-
-def log_decisions(records: Sequence[dict[str, Any]], *, engine: Engine | None = None, pii: str | None = None) -> list[str]:
-    """Write decision records (and their rule hits) in one transaction and return their new ids."""
-    salt = ""
-    if pii is None:
-        pii = current_app.config.get("STORE_AUTHOR_PII", "hashed") if has_app_context() else "hashed"
-    if has_app_context():
-        salt = current_app.config.get("PII_HASH_SALT") or ""
-    now = datetime.now(UTC)
-    rows: list[dict[str, Any]] = []
-    hits: list[dict[str, Any]] = []
-    for record in records:
-        decision_id = new_decision_id()
-        author = protect_author(record.get("author"), pii, salt)
-        article = record.get("article") or {}
-        rows.append(
-            {
-                **record,
-                "author": author,
-                "id": decision_id,
-                "created_at": now,
-                "status": record["decision"],
-                "review_status": "unreviewed",
-                "review_count": 0,
-                "author_id": (author or {}).get("id"),
-                "article_id": article.get("id"),
-                "article_url": article.get("url"),
-            }
-        )
-        hits.extend(
-            {
-                "decision_id": decision_id,
-                "created_at": now,
-                "rule": reason["rule"],
-                "category": reason["category"],
-                "subcategory": reason.get("subcategory"),
-                "mode": reason["mode"],
-            }
-            for reason in record["reasons"]
-        )
-    with _engine(engine).begin() as connection:
-        connection.execute(decisions.insert(), rows)
-        if hits:
-            connection.execute(decision_hits.insert(), hits)
-    return [row["id"] for row in rows]
 
 
 # --- filters and pages ------------------------------------------------------------------------------------
