@@ -54,7 +54,8 @@ def make_engine(url: str, *, sqlite_synchronous: str = DEFAULT_SQLITE_SYNCHRONOU
     path = sqlite_path(url)
     if path is not None:
         os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
-    engine = create_engine(url, pool_recycle=POOL_RECYCLE_SECONDS)
+    # Errors name the statement but not its values: comment texts and authors stay out of the server's log.
+    engine = create_engine(url, pool_recycle=POOL_RECYCLE_SECONDS, hide_parameters=True)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", partial(_sqlite_pragmas, synchronous))
     _engines.add(engine)
