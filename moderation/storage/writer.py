@@ -78,23 +78,33 @@ class LogWriter:
         self._queued = threading.Condition(self._lock)
         self._queue: list[_Write] = []
         self._thread: threading.Thread | None = None
+        self._waiting = 0
+
+    @property
+    def waiting(self) -> int:
+        """How many callers are waiting for their write to commit (queued or in the transaction under way)."""
+        return self._waiting
 
     def write(self, rows: list[dict[str, Any]], hits: list[dict[str, Any]]) -> None:
         """Queue the rows and wait until they are committed; LogUnavailableError when they could not be."""
         pending = _Write(rows, hits)
         with self._lock:
             self._queue.append(pending)
+            self._waiting += 1
             if self._thread is None:
                 thread = threading.Thread(target=self._run, name="decision-log-writer", daemon=True)
                 try:
                     thread.start()
                 except BaseException:
                     self._queue.remove(pending)
+                    self._waiting -= 1
                     raise
                 self._thread = thread
             else:
                 self._queued.notify()
         pending.done.wait()
+        with self._lock:
+            self._waiting -= 1
         if pending.error is not None:
             raise LogUnavailableError() from pending.error
 
