@@ -130,16 +130,15 @@ class LogWriter:
             while (taken := self._take()) is not None:
                 batch = taken
                 self._commit_together(batch)
-        finally:
-            # Only an exit (interpreter shutdown, a killed greenlet) gets here with work left: fail it rather than
-            # leave requests waiting for an answer that will never come, and let the next write start a new thread.
+        except BaseException:
+            # Only an exit (interpreter shutdown, a killed greenlet) gets here: fail the work left rather than leave
+            # requests waiting for an answer that will never come, and let the next write start a new thread.
             stopped = RuntimeError("the decision-log writer stopped")
             with self._lock:
-                left, self._queue = self._queue, []
-                if self._thread is threading.current_thread():
-                    self._thread = None
+                left, self._queue, self._thread = self._queue, [], None
             for pending in [*batch, *left]:
                 pending.finish(stopped)
+            raise
 
     def _commit_together(self, batch: list[_Write]) -> None:
         try:

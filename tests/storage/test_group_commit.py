@@ -21,6 +21,7 @@ from sqlalchemy import Engine, create_engine, event, func, select, text
 
 from moderation import create_app
 from moderation.storage import LogUnavailableError, decision_hits, decisions, log_decisions, make_engine
+from moderation.storage import writer as writer_module
 from moderation.storage.rows import decision_rows
 from moderation.storage.writer import writer_for
 
@@ -208,6 +209,16 @@ def test_a_comment_the_log_cannot_take_gets_a_503_and_nothing_is_stored(app: Fla
     assert "not stored" in body["message"]
     assert response.headers["Retry-After"] == "1"
     assert stored(app) == {}
+
+
+def test_a_writer_that_went_idle_starts_again(log_app: Flask, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(writer_module, "IDLE_SECONDS", 0.005)
+    with log_app.app_context():
+        logged = []
+        for n in range(15):
+            logged += log_decisions([record(f"comment {n}")])
+            time.sleep(0.02)  # longer than the idle time: the writer thread ends between writes
+    assert sorted(stored(log_app)) == sorted(logged)
 
 
 def _write_in_child(app: Flask) -> None:
