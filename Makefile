@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install lint typecheck bench bench-hostile eval clean
+.PHONY: run test install lint typecheck bench bench-hostile bench-log eval clean
 
 $(STAMP): setup.cfg pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +33,9 @@ bench: $(STAMP)
 
 bench-hostile: $(STAMP)
 	$(BIN)/python benchmarks/hostile.py
+
+bench-log: $(STAMP)
+	$(BIN)/python benchmarks/log_write.py
 
 eval: $(STAMP)
 	$(BIN)/moderation eval ../shared/eval/dev.csv
