@@ -1,14 +1,17 @@
-"""Group commit for the decision log: one writer thread per process commits every queued write in one transaction.
+"""Group commit for the decision log: writer threads commit everything queued in one transaction.
 
-A request queues its rows and waits until the transaction holding them has committed, so its decision is durable
-before its response is sent; requests arriving while a commit runs share the next one. A write that fails raises
-LogUnavailableError (a 503 in the JSON error shape) in its own request only and stores none of its rows.
+A request waits until the transaction holding its rows has committed, so its decision is durable before its response
+is sent. Requests that arrive while the transactions allowed are all under way (one on SQLite, a few on PostgreSQL)
+queue, and a writer thread of the process commits the whole queue together when a transaction is free; a request that
+finds nothing queued and a transaction free commits in its own thread. A write that fails raises LogUnavailableError
+(a 503 in the JSON error shape) in its own request only and stores none of its rows.
 """
 
 from __future__ import annotations
 
 import logging
 import os
+import sys
 import threading
 import weakref
 from collections.abc import Sequence
@@ -31,6 +34,8 @@ MAX_ROWS_PER_COMMIT = 1000
 # An idle writer thread ends after this long; the next write starts a new one.
 IDLE_SECONDS = 5.0
 RETRY_AFTER_SECONDS = 1
+# Transactions one PostgreSQL log writes at once per process (the pool keeps 5 connections).
+POSTGRESQL_TRANSACTIONS = 4
 
 
 class LogUnavailableError(ServiceUnavailable):
@@ -59,6 +64,12 @@ class _Write:
             self.done.set()
 
 
+def _gevent_patched() -> bool:
+    """True when gevent has patched threading (its gunicorn workers do): threads are greenlets."""
+    monkey = sys.modules.get("gevent.monkey")
+    return monkey is not None and bool(monkey.is_module_patched("threading"))
+
+
 def _blames_the_rows(error: BaseException) -> bool:
     """True for errors that one write's rows can cause alone (a clash or a bad value), not the database's state."""
     if isinstance(error, IntegrityError | DataError):
@@ -67,78 +78,114 @@ def _blames_the_rows(error: BaseException) -> bool:
 
 
 class LogWriter:
-    """The group-commit writer of one engine in one process; its thread starts on the first write after a fork."""
+    """The group-commit writer of one engine in one process; its threads start on demand, after any fork."""
 
     def __init__(self, engine: Engine):
         self.pid = os.getpid()
         # Weak: an engine that nobody uses any more is not kept alive by its idle writer.
         self._engine = weakref.ref(engine)
+        # SQLite lets one transaction write at a time; PostgreSQL runs several side by side and syncs their commits
+        # together, which a single transaction at a time would give away.
+        self.max_transactions = 1 if engine.dialect.name == "sqlite" else POSTGRESQL_TRANSACTIONS
+        # With real threads a write that finds nothing queued commits in its own thread, saving two thread switches.
+        # Under gevent it queues instead: a SQLite commit never yields, so one in each request would never be shared.
+        self._commits_in_caller = not _gevent_patched()
         # Made here, in the process and after the monkey-patching that will use them (threads or gevent).
         self._lock = threading.Lock()
-        self._queued = threading.Condition(self._lock)
+        self._changed = threading.Condition(self._lock)  # a write was queued or a transaction ended
         self._queue: list[_Write] = []
-        self._thread: threading.Thread | None = None
+        self._active = 0  # transactions under way, in callers or writer threads
+        self._threads = 0  # writer threads alive
+        self._idle = 0  # writer threads waiting for work or for a free transaction
         self._waiting = 0
 
     @property
     def waiting(self) -> int:
-        """How many callers are waiting for their write to commit (queued or in the transaction under way)."""
+        """How many callers are waiting for their write to commit (queued or in a transaction under way)."""
         return self._waiting
 
     def write(self, rows: list[dict[str, Any]], hits: list[dict[str, Any]]) -> None:
-        """Queue the rows and wait until they are committed; LogUnavailableError when they could not be."""
+        """Commit the rows, with whatever else is queued; LogUnavailableError when they could not be committed."""
         pending = _Write(rows, hits)
         with self._lock:
-            self._queue.append(pending)
             self._waiting += 1
-            if self._thread is None:
-                thread = threading.Thread(target=self._run, name="decision-log-writer", daemon=True)
-                try:
-                    thread.start()
-                except BaseException:
-                    self._queue.remove(pending)
-                    self._waiting -= 1
-                    raise
-                self._thread = thread
-            else:
-                self._queued.notify()
-        pending.done.wait()
-        with self._lock:
-            self._waiting -= 1
+            in_caller = self._commits_in_caller and not self._queue and self._active < self.max_transactions
+            try:
+                if in_caller:
+                    self._active += 1
+                else:
+                    self._queue.append(pending)
+                    self._call_a_writer()
+            except BaseException:
+                self._waiting -= 1
+                self._queue = [queued for queued in self._queue if queued is not pending]
+                raise
+        try:
+            if in_caller:
+                self._commit_and_free([pending])
+            pending.done.wait()
+        finally:
+            with self._lock:
+                self._waiting -= 1
         if pending.error is not None:
             raise LogUnavailableError() from pending.error
 
+    def _call_a_writer(self) -> None:
+        """Wake an idle writer thread, or start one (lock held); else a busy one takes the queue when it is done."""
+        if self._idle:
+            self._changed.notify()
+        elif self._threads < self.max_transactions:
+            threading.Thread(target=self._run, name="decision-log-writer", daemon=True).start()
+            self._threads += 1
+
     def _take(self) -> list[_Write] | None:
-        """The next writes to commit together (oldest first), or None once idle long enough to end the thread."""
-        with self._lock:
-            if not self._queue:
-                self._queued.wait(IDLE_SECONDS)
-            if not self._queue:
-                self._thread = None
+        """The next writes to commit together, oldest first, once a transaction is free (lock held); None when idle."""
+        while not (self._queue and self._active < self.max_transactions):
+            self._idle += 1
+            woken = self._changed.wait(IDLE_SECONDS)
+            self._idle -= 1
+            if not woken and not self._queue:
                 return None
-            taken, rows = 0, 0
-            for pending in self._queue:
-                if taken and rows + len(pending.rows) > MAX_ROWS_PER_COMMIT:
-                    break
-                taken, rows = taken + 1, rows + len(pending.rows)
-            batch, self._queue = self._queue[:taken], self._queue[taken:]
-            return batch
+        taken, rows = 0, 0
+        for pending in self._queue:
+            if taken and rows + len(pending.rows) > MAX_ROWS_PER_COMMIT:
+                break
+            taken, rows = taken + 1, rows + len(pending.rows)
+        batch, self._queue = self._queue[:taken], self._queue[taken:]
+        self._active += 1
+        return batch
 
     def _run(self) -> None:
         batch: list[_Write] = []
         try:
-            while (taken := self._take()) is not None:
+            while True:
+                with self._lock:
+                    taken = self._take()
+                    if taken is None:
+                        self._threads -= 1
+                        return
                 batch = taken
-                self._commit_together(batch)
+                self._commit_and_free(batch)
         except BaseException:
-            # Only an exit (interpreter shutdown, a killed greenlet) gets here: fail the work left rather than leave
-            # requests waiting for an answer that will never come, and let the next write start a new thread.
+            # Only an exit (interpreter shutdown, a killed greenlet) gets here: fail the work that no writer is left
+            # to do rather than leave requests waiting for an answer that will never come.
             stopped = RuntimeError("the decision-log writer stopped")
             with self._lock:
-                left, self._queue, self._thread = self._queue, [], None
+                self._threads -= 1
+                left, self._queue = (self._queue, []) if self._threads == 0 else ([], self._queue)
             for pending in [*batch, *left]:
                 pending.finish(stopped)
             raise
+
+    def _commit_and_free(self, batch: list[_Write]) -> None:
+        """Commit a batch that holds one of the transactions, then give the transaction back."""
+        try:
+            self._commit_together(batch)
+        finally:
+            with self._lock:
+                self._active -= 1
+                if self._queue:
+                    self._changed.notify()
 
     def _commit_together(self, batch: list[_Write]) -> None:
         try:
@@ -175,7 +222,7 @@ class LogWriter:
                     todo = batch if attempt == 1 else _not_yet_stored(connection, batch)
                     rows = [row for pending in todo for row in pending.rows]
                     hits = [hit for pending in todo for hit in pending.hits]
-                    # Each one statement executed with many parameter sets (executemany): one prepared insert.
+                    # One statement per table, executed with the parameters of every row (executemany).
                     if rows:
                         connection.execute(decisions.insert(), rows)
                     if hits:

@@ -9,8 +9,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -38,31 +37,18 @@ def wait_until(condition: Callable[[], bool], what: str) -> None:
         time.sleep(0.005)
 
 
-class HeldCommit:
-    """Counts the log's commits and holds the first one until released, so that writes made meanwhile queue up."""
+class HeldCommits:
+    """Counts the log's commits and holds each one until released, so that writes made meanwhile queue up."""
 
-    def __init__(self, engine: Engine):
+    def __init__(self) -> None:
         self.commits = 0
-        self.entered = threading.Event()
         self.release = threading.Event()
-        event.listen(engine, "commit", self._on_commit)
+        self._lock = threading.Lock()
 
-    def _on_commit(self, _connection: Any) -> None:
-        self.commits += 1
-        if self.commits == 1:
-            self.entered.set()
-            self.release.wait(20)
-
-
-@contextmanager
-def holding_first_commit(engine: Engine) -> Iterator[HeldCommit]:
-    """A HeldCommit on engine for the length of the block."""
-    holder = HeldCommit(engine)
-    try:
-        yield holder
-    finally:
-        holder.release.set()
-        event.remove(engine, "commit", holder._on_commit)
+    def on_commit(self, _connection: Any) -> None:
+        with self._lock:
+            self.commits += 1
+        self.release.wait(20)
 
 
 def in_thread(app: Flask, work: Callable[[], Any], outcomes: dict[int, Any], slot: int) -> threading.Thread:
@@ -80,18 +66,36 @@ def in_thread(app: Flask, work: Callable[[], Any], outcomes: dict[int, Any], slo
     return thread
 
 
-def queue_behind_held_commit(app: Flask, held: HeldCommit, works: list[Callable[[], Any]]) -> dict[int, Any]:
-    """The first work is committed alone and held there; the others queue behind it; then all finish."""
-    writer = writer_for(app.extensions["moderation.db"])
+def write_while_commits_are_held(app: Flask, works: list[Callable[[], Any]]) -> tuple[dict[int, Any], int]:
+    """Start the works one after the other while every commit is held, then let them all finish.
+
+    Each work starts once the one before is waiting for its commit (or has failed), so the first ones take the
+    writer's transactions (max_transactions of them) and the later ones queue, in order. Returns each work's result
+    or exception, and how many transactions were committed.
+    """
+    engine = app.extensions["moderation.db"]
+    writer = writer_for(engine)
     outcomes: dict[int, Any] = {}
-    threads = [in_thread(app, works[0], outcomes, 0)]
-    assert held.entered.wait(20), "the first write never reached its commit"
-    threads += [in_thread(app, work, outcomes, slot) for slot, work in enumerate(works[1:], start=1)]
-    wait_until(lambda: writer.waiting == len(works), f"{len(works)} waiting writes")
-    held.release.set()
-    for thread in threads:
-        thread.join(30)
-    return outcomes
+    held = HeldCommits()
+    event.listen(engine, "commit", held.on_commit)
+    try:
+        threads = []
+        for slot, work in enumerate(works):
+            threads.append(in_thread(app, work, outcomes, slot))
+            wait_until(lambda: writer.waiting + len(outcomes) == slot + 1, f"write {slot} to wait or fail")  # noqa: B023
+        held.release.set()
+        for thread in threads:
+            thread.join(30)
+    finally:
+        held.release.set()
+        event.remove(engine, "commit", held.on_commit)
+    assert len(outcomes) == len(works), "a write never came back"
+    return outcomes, held.commits
+
+
+def transactions(app: Flask) -> int:
+    """How many transactions the app's log writer runs at once (1 on SQLite)."""
+    return writer_for(app.extensions["moderation.db"]).max_transactions
 
 
 def stored(app: Flask) -> dict[str, str | None]:
@@ -104,23 +108,43 @@ def test_writes_queued_during_a_commit_share_the_next_one(log_app: Flask) -> Non
     def write(n: int) -> Callable[[], Any]:
         return lambda: log_decisions([record(f"comment {n}", "reject", [THREAT], comment_id=f"c{n}")])
 
-    with holding_first_commit(log_app.extensions["moderation.db"]) as held:
-        outcomes = queue_behind_held_commit(log_app, held, [write(n) for n in range(8)])
-    assert held.commits == 2, "the seven queued writes should have been committed together"
+    outcomes, commits = write_while_commits_are_held(log_app, [write(n) for n in range(8)])
+    # One commit for each write that found a transaction free, then one for all those queued behind them.
+    assert commits == transactions(log_app) + 1
     ids = {outcomes[n][0]: f"c{n}" for n in range(8)}
     assert stored(log_app) == ids, "every caller got the id of its own decision"
     with log_app.extensions["moderation.db"].connect() as connection:
         assert connection.execute(select(func.count()).select_from(decision_hits)).scalar_one() == 8
 
 
+@pytest.mark.parametrize("database_url", [pytest.param("postgresql", marks=pytest.mark.postgres)], indirect=True)
+def test_postgresql_commits_several_transactions_at_once(log_app: Flask) -> None:
+    engine = log_app.extensions["moderation.db"]
+    held = HeldCommits()
+    event.listen(engine, "commit", held.on_commit)
+    outcomes: dict[int, Any] = {}
+    count = transactions(log_app)
+    assert count > 1
+    try:
+        threads = [in_thread(log_app, lambda: log_decisions([record("side by side")]), outcomes, n) for n in range(count)]
+        wait_until(lambda: held.commits == count, f"{count} transactions committing together")
+    finally:
+        held.release.set()
+        for thread in threads:
+            thread.join(30)
+        event.remove(engine, "commit", held.on_commit)
+    assert all(isinstance(outcome, list) for outcome in outcomes.values())
+    assert len(stored(log_app)) == count
+
+
 def test_writes_of_many_decisions_keep_their_order(log_app: Flask) -> None:
     def batch(n: int) -> Callable[[], Any]:
         return lambda: log_decisions([record(f"b{n}.{i}", comment_id=f"b{n}.{i}") for i in range(5)])
 
-    with holding_first_commit(log_app.extensions["moderation.db"]) as held:
-        outcomes = queue_behind_held_commit(log_app, held, [batch(n) for n in range(4)])
+    count = transactions(log_app) + 3
+    outcomes, _ = write_while_commits_are_held(log_app, [batch(n) for n in range(count)])
     logged = stored(log_app)
-    for n in range(4):
+    for n in range(count):
         assert [logged[decision_id] for decision_id in outcomes[n]] == [f"b{n}.{i}" for i in range(5)]
         assert outcomes[n] == sorted(outcomes[n]), "ids within one write follow its order"
 
@@ -141,14 +165,15 @@ def test_a_write_that_fails_fails_alone_and_stores_nothing(log_app: Flask) -> No
     def good(n: int) -> Callable[[], Any]:
         return lambda: log_decisions([record(f"good {n}", "reject", [THREAT], comment_id=f"g{n}")])
 
-    works = [good(0), good(1), good(2), clashing, good(3), good(4)]
-    with holding_first_commit(engine) as held:
-        outcomes = queue_behind_held_commit(log_app, held, works)
-    # The first write was held alone; the group of the other five failed, then its four good writes went in alone.
-    assert held.commits == 1 + 4
-    assert isinstance(outcomes[3], LogUnavailableError)
-    assert outcomes[3].code == 503
-    good_slots = [0, 1, 2, 4, 5]
+    first = transactions(log_app)
+    works = [good(n) for n in range(first)] + [good(first), clashing, good(first + 1)]
+    outcomes, commits = write_while_commits_are_held(log_app, works)
+    # The queued group of three failed; its two good writes were then committed alone.
+    assert commits == first + 2
+    bad = first + 1
+    assert isinstance(outcomes[bad], LogUnavailableError)
+    assert outcomes[bad].code == 503
+    good_slots = [slot for slot in range(len(works)) if slot != bad]
     assert all(isinstance(outcomes[slot], list) for slot in good_slots), outcomes
     logged = stored(log_app)
     assert logged[taken] is None, "the clashing write changed nothing"
@@ -169,11 +194,10 @@ def test_when_the_log_cannot_be_written_every_waiting_write_gets_its_own_error(l
         return lambda: log_decisions([record(f"reject {n}", "reject", [THREAT], comment_id=f"r{n}")])
 
     approve = lambda: log_decisions([record("approved", comment_id="a")])  # noqa: E731 - needs no hits table
-    with holding_first_commit(engine) as held:
-        outcomes = queue_behind_held_commit(log_app, held, [approve, *[reject(n) for n in range(4)]])
+    outcomes, commits = write_while_commits_are_held(log_app, [approve, *[reject(n) for n in range(4)]])
     assert isinstance(outcomes[0], list)
     assert all(isinstance(outcomes[n], LogUnavailableError) for n in range(1, 5)), outcomes
-    assert held.commits == 1, "a database error is not retried write by write"
+    assert commits == 1, "a database error is not retried write by write"
     assert set(stored(log_app).values()) == {"a"}
 
 
@@ -213,29 +237,33 @@ def test_a_comment_the_log_cannot_take_gets_a_503_and_nothing_is_stored(app: Fla
 
 def test_a_writer_that_went_idle_starts_again(log_app: Flask, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(writer_module, "IDLE_SECONDS", 0.005)
-    with log_app.app_context():
-        logged = []
-        for n in range(15):
-            logged += log_decisions([record(f"comment {n}")])
-            time.sleep(0.02)  # longer than the idle time: the writer thread ends between writes
+    logged: list[str] = []
+    for round_number in range(3):
+        count = transactions(log_app) + 2
+        works = [lambda n=n, r=round_number: log_decisions([record(f"{r}.{n}")]) for n in range(count)]
+        outcomes, _ = write_while_commits_are_held(log_app, works)
+        logged += [decision_id for ids in outcomes.values() for decision_id in ids]
+        time.sleep(0.05)  # longer than the idle time: the writer threads end between rounds
     assert sorted(stored(log_app)) == sorted(logged)
 
 
 def _write_in_child(app: Flask) -> None:
-    with app.app_context():
-        log_decisions([record("from the child", comment_id="child")])
+    works = [lambda n=n: log_decisions([record(f"child {n}", comment_id="child")]) for n in range(transactions(app) + 2)]
+    outcomes, _ = write_while_commits_are_held(app, works)
+    assert all(isinstance(outcome, list) for outcome in outcomes.values()), outcomes
 
 
 def test_a_forked_worker_starts_its_own_writer(log_app: Flask) -> None:
-    with log_app.app_context():
-        log_decisions([record("before the fork", comment_id="parent")])  # the parent's writer thread is running
+    count = transactions(log_app) + 2
+    # Some of these writes queue, so the parent has a writer thread when it forks.
+    write_while_commits_are_held(log_app, [lambda: log_decisions([record("parent", comment_id="parent")])] * count)
     child = multiprocessing.get_context("fork").Process(target=_write_in_child, args=(log_app,))
     child.start()
-    child.join(30)
+    child.join(60)
     assert child.exitcode == 0
     with log_app.app_context():
         log_decisions([record("after the fork", comment_id="parent again")])
-    assert sorted(str(value) for value in stored(log_app).values()) == ["child", "parent", "parent again"]
+    assert sorted(str(value) for value in stored(log_app).values()) == ["child"] * count + ["parent"] * count + ["parent again"]
 
 
 GEVENT_CHILD = """
