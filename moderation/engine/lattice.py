@@ -16,7 +16,7 @@ import ahocorasick
 
 from .normalize import FoldedText
 from .spelling import NO_READING, Speller
-from .tokens import LEET, MAX_FRAGMENT, ONE_LETTER_WORDS, Token, letter_runs, spellings, tokenize
+from .tokens import LEET, MAX_FRAGMENT, ONE_LETTER_WORDS, Token, letter_runs, scan, spellings
 
 Edge = tuple[int, tuple[str, ...]]
 # Sentence ends: ! or ? anywhere, a line break, a semicolon, an ellipsis; a full stop before a space
@@ -175,17 +175,25 @@ def _written_as_name(folded: FoldedText, start: int, end: int, sentence_ends: li
     return not (index < len(sentence_ends) and sentence_ends[index] < start)
 
 
-def _primary(text: str, folded: FoldedText, speller: Speller) -> tuple[list[Token], dict[int, tuple[str, ...]]]:
-    """Tokens with their extra spellings, run-together tokens split; and the unsplit tokens by first part."""
-    cuts = _camel_cuts(folded)
-    tokens = tokenize(text)
+def _splice(tokens: list[Token], replaced: dict[int, list[Token]]) -> tuple[list[Token], dict[int, tuple[str, ...]]]:
+    """The tokens with each split one replaced by its parts; and the unsplit spellings by first part."""
+    result: list[Token] = []
+    unsplit: dict[int, tuple[str, ...]] = {}
+    done = 0
+    for index in sorted(replaced):
+        result.extend(tokens[done:index])  # the tokens between two split ones, copied whole
+        unsplit[len(result)] = tokens[index].forms
+        result.extend(replaced[index])
+        done = index + 1
+    result.extend(tokens[done:])
+    return result, unsplit
+
+
+def _readings(
+    text: str, folded: FoldedText, speller: Speller, tokens: list[Token], unknown: list[int], cuts: list[int]
+) -> dict[int, list[Token]]:
+    """Give the tokens that are no known word their other spellings (in place); return those that split, by index."""
     known = speller.known
-    if cuts:
-        unknown = [index for index, token in enumerate(tokens) if token[2][0] not in known or len(token[2][0]) > 3 or "'" in token[2][0]]
-    else:
-        unknown = [index for index, token in enumerate(tokens) if token[2][0] not in known or "'" in token[2][0]]
-    if not unknown:
-        return tokens, {}  # most comments: every word is a known word
     read = speller.read
     lowercase = folded.original.islower()
     sentence_ends: list[int] | None = None
@@ -216,18 +224,7 @@ def _primary(text: str, folded: FoldedText, speller: Speller) -> tuple[list[Toke
             token = tokens[index] = Token(start, end, tuple(dict.fromkeys(forms + reading.extra_forms)))
         if parts and forms[0] == raw:
             replaced[index] = _split_token(token, parts)
-    if not replaced:
-        return tokens, {}
-    result: list[Token] = []
-    unsplit: dict[int, tuple[str, ...]] = {}
-    done = 0
-    for index in sorted(replaced):
-        result.extend(tokens[done:index])  # the tokens between two split ones, copied whole
-        unsplit[len(result)] = tokens[index].forms
-        result.extend(replaced[index])
-        done = index + 1
-    result.extend(tokens[done:])
-    return result, unsplit
+    return replaced
 
 
 def _spaced_letters(tokens: list[Token], letters: ahocorasick.Automaton, extra: dict[int, list[Edge]]) -> None:
@@ -247,39 +244,42 @@ def _spaced_letters(tokens: list[Token], letters: ahocorasick.Automaton, extra: 
 
 
 def _split_words(
-    text: str, tokens: list[Token], speller: Speller, extra: dict[int, list[Edge]], useful: Callable[[tuple[str, ...]], bool] | None
+    text: str,
+    starts: list[int],
+    ends: list[int],
+    forms: list[tuple[str, ...]],
+    fragments: list[int],
+    speller: Speller,
+    extra: dict[int, list[Edge]],
+    useful: Callable[[tuple[str, ...]], bool] | None,
 ) -> None:
     """Edges for words written in two parts: joined by a hyphen, or by one space beside a fragment ("id iot")."""
-    common = speller.common
-    last = len(tokens) - 1
+    last = len(starts) - 1
     pairs: dict[int, bool] = {}
-    for index, (start, end, forms) in enumerate(tokens):
-        if end - start <= MAX_FRAGMENT and forms[0] not in common:
-            for left in (index - 1, index):
-                if (
-                    0 <= left < last
-                    and tokens[left + 1][0] - tokens[left][1] == 1
-                    and text[tokens[left][1]] == " "
-                    and tokens[left][2][0] not in ONE_LETTER_WORDS
-                ):
-                    pairs[left] = True
+    for index in fragments:
+        for left in (index - 1, index):
+            if (
+                0 <= left < last
+                and starts[left + 1] - ends[left] == 1
+                and text[ends[left]] == " "
+                and forms[left][0] not in ONE_LETTER_WORDS
+            ):
+                pairs[left] = True
     if "-" in text:
-        ending_at = {token[1]: index for index, token in enumerate(tokens)}
+        ending_at = {end: index for index, end in enumerate(ends)}
         for match in _HYPHEN.finditer(text):
             before = ending_at.get(match.start())
-            if before is not None and before < last and tokens[before + 1][0] == match.end():
+            if before is not None and before < last and starts[before + 1] == match.end():
                 pairs.setdefault(before, False)
     vocabulary = speller.vocabulary
     for left in sorted(pairs):
-        first, second = tokens[left], tokens[left + 1]
-        forms = tuple(dict.fromkeys(head + tail for head in first.forms[:4] for tail in second.forms[:4]))
-        fragments = max(first.end - first.start, second.end - second.start) <= MAX_FRAGMENT
-        if not fragments:
+        joined = tuple(dict.fromkeys(head + tail for head in forms[left][:4] for tail in forms[left + 1][:4]))
+        if max(ends[left] - starts[left], ends[left + 1] - starts[left + 1]) > MAX_FRAGMENT:
             # With a whole word beside a piece ("f ucking"), only words the rules name in full count:
             # a stem would also reach into the next word of ordinary text ("FC Katowice").
-            forms = tuple(form for form in forms if form in vocabulary)
-        if forms and (useful is None or useful(forms)):
-            extra.setdefault(left, []).append((left + 2, forms))
+            joined = tuple(form for form in joined if form in vocabulary)
+        if joined and (useful is None or useful(joined)):
+            extra.setdefault(left, []).append((left + 2, joined))
 
 
 def build_lattice(
@@ -291,15 +291,30 @@ def build_lattice(
     spellings: a word in two parts that no rule could use adds no edge.
     """
     text = folded.text
-    tokens, unsplit = _primary(text, folded, speller)
+    starts, ends, forms, unknown, fragments = scan(text, speller.known, speller.common)
+    cuts = _camel_cuts(folded)
+    spaced = _LETTERS_HINT.search(text) is not None
     extra: dict[int, list[Edge]] = {}
-    for first, forms in unsplit.items():
-        count = 1
-        while first + count < len(tokens) and tokens[first + count].start < tokens[first].start + len(forms[0]):
-            count += 1
-        extra.setdefault(first, []).append((first + count, forms))
-    if _LETTERS_HINT.search(text):
-        _spaced_letters(tokens, letters, extra)
-    _split_words(text, tokens, speller, extra, useful)
-    starts = [token[0] for token in tokens]
-    return Lattice(text, starts, [token[1] for token in tokens], [token[2] for token in tokens], extra)
+    if unknown or cuts or spaced:
+        # Other readings: build token objects for the slower path (most comments have a few such tokens).
+        tokens = [Token(*token) for token in zip(starts, ends, forms, strict=True)]
+        if cuts:
+            unknown = sorted({*unknown, *(index for index, token in enumerate(tokens) if len(token[2][0]) > 3)})
+        replaced = _readings(text, folded, speller, tokens, unknown, cuts) if unknown else {}
+        if replaced:
+            tokens, unsplit = _splice(tokens, replaced)
+            for first, spelt in unsplit.items():
+                count = 1
+                while first + count < len(tokens) and tokens[first + count].start < tokens[first].start + len(spelt[0]):
+                    count += 1
+                extra.setdefault(first, []).append((first + count, spelt))
+            common = speller.common
+            fragments = [index for index, token in enumerate(tokens) if token[1] - token[0] <= MAX_FRAGMENT and token[2][0] not in common]
+        if spaced:
+            _spaced_letters(tokens, letters, extra)
+        starts = [token[0] for token in tokens]
+        ends = [token[1] for token in tokens]
+        forms = [token[2] for token in tokens]
+    if fragments or "-" in text:
+        _split_words(text, starts, ends, forms, fragments, speller, extra, useful)
+    return Lattice(text, starts, ends, forms, extra)

@@ -139,6 +139,54 @@ def tokenize(text: str) -> list[Token]:
     return tokens
 
 
+def scan(
+    text: str, known: frozenset[str], common: frozenset[str]
+) -> tuple[list[int], list[int], list[tuple[str, ...]], list[int], list[int]]:
+    """Tokenise into parallel lists (starts, ends, spellings) and note which tokens need a second look.
+
+    Also returns the indices of tokens that are no known word or hold an apostrophe (other readings),
+    and of fragments: pieces of at most MAX_FRAGMENT letters that are no common word ("id iot").
+    One pass, no token objects: this is the hot loop of every comment.
+    """
+    starts: list[int] = []
+    ends: list[int] = []
+    forms_of: list[tuple[str, ...]] = []
+    unknown: list[int] = []
+    fragments: list[int] = []
+    get = _SPELLINGS.get
+    find = text.find
+    underscores = "_" in text
+    position = 0
+    for raw in _TOKEN.findall(text):
+        start = find(raw, position)
+        position = start + len(raw)
+        if raw[-1] in _TRAILING and len(raw) > 1:
+            trimmed = raw.rstrip(_TRAILING)
+            if trimmed and trimmed[-1].isalnum():
+                raw = trimmed
+        if raw[0] in _LEADING:
+            trimmed = raw.lstrip(_LEADING)
+            if not trimmed:
+                continue
+            start += len(raw) - len(trimmed)
+            raw = trimmed
+        pieces = raw.split("_") if underscores and "_" in raw else (raw,)
+        for piece in pieces:
+            found = get(piece)
+            forms = _forms(piece) if found is None else found
+            if forms:
+                word = forms[0]
+                if word not in known or "'" in word:
+                    unknown.append(len(starts))
+                if len(piece) <= MAX_FRAGMENT and word not in common:
+                    fragments.append(len(starts))
+                starts.append(start)
+                ends.append(start + len(piece))
+                forms_of.append(forms)
+            start += len(piece) + 1
+    return starts, ends, forms_of, unknown, fragments
+
+
 def letter_runs(tokens: list[Token], min_letters: int = 3) -> list[list[Token]]:
     """Runs of min_letters or more single-letter tokens at most two characters apart ("f u c k", "f.u.c.k")."""
     runs: list[list[Token]] = []
