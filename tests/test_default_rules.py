@@ -123,7 +123,7 @@ def test_approved(ruleset: Ruleset, text: str) -> None:
         ("earn money online from home at cheap-deals.biz", "promotion"),
         ("suck my dick", "vulgarity"),
         ("everyone check out DJ Fresh, best mixes around", "promotion"),
-        ("people like you are the problem with this site", "personal_attack"),
+        ("people like you are what is wrong with this site", "personal_attack"),
         ("you argue like a spoiled child", "personal_attack"),
         ("you are either lying or just dumb", "personal_attack"),
         ("If you do not like it, do not read it, loser.", "personal_attack"),
