@@ -47,7 +47,9 @@ class Chart:
         "stride",
     )
 
-    def __init__(self, lattice: Lattice, root: TrieNode, safe_words: frozenset[str], modifier: Sym | None, limit: int):
+    def __init__(
+        self, lattice: Lattice, root: TrieNode, safe_words: frozenset[str], modifier: Sym | None, limit: int, capitalized: int = 0
+    ):
         self.lattice = lattice
         self.size = size = lattice.size
         self.stride = size + 1
@@ -65,6 +67,11 @@ class Chart:
         self._mentions: dict[int, int] = {}
         self._starts: dict[int, list[int]] = {}
         self._fill(root, safe_words)
+        if capitalized:
+            for position in lattice.capitalized():
+                self.single[position] |= capitalized
+                self.cellmask[position] |= capitalized
+                self.by_mask.setdefault(capitalized, []).append(position)
         present = 0
         for mask in self.by_mask:
             present |= mask

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from .inflection import inflections
-from .symbols import END, GAP, START, SYM, Element, Referent, Repeat, Series, Sym, Union, WordSet
+from .symbols import COMMA, END, GAP, START, SYM, Element, Referent, Repeat, Series, Sym, Union, WordSet
 from .syntax import (
     Alt,
     Anchor,
@@ -40,6 +40,10 @@ from .trie import TrieNode
 NEGATION_LEXICON = "negation"
 LIST_WORDS_LEXICON = "list_words"
 MODIFIER_LEXICON = "modifier"
+# A built-in slot: a word written with a capital inside a sentence, a name ("Erdogan is a clown").
+CAPITALIZED = "capitalized"
+# The pseudo-phrase the chart marks capitalised words with: no token is ever spelt with a space.
+CAPITALIZED_MARK = (" capitalized",)
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,6 +136,10 @@ class Grammar:
         if name in self._lexicons:
             return self._lexicons[name]
         spec = self.specs.get(name)
+        if spec is None and name == CAPITALIZED:
+            marked: Sym | None = self.word_set([CAPITALIZED_MARK], "{capitalized}")
+            self._lexicons[name] = marked
+            return marked
         if spec is None:
             raise TemplateError(f"unknown lexicon {{{name}}}")
         if name in self._resolving:
@@ -298,7 +306,7 @@ class Grammar:
             if isinstance(part, Gap):
                 elements.append((GAP, part.size, False))
             elif isinstance(part, Anchor):
-                elements.append((START if part.kind == "^" else END, None, False))
+                elements.append(({"^": START, "$": END, ",": COMMA}[part.kind], None, False))
             else:
                 symbol, optional = self.compile(part, modifiers)
                 if symbol is not None:
@@ -319,13 +327,18 @@ class Grammar:
             raise TemplateError(f"the rules compile to more than {self.limits.symbols} parts")
         return symbol
 
+    def capitalized_bit(self) -> int:
+        """The bit the chart marks capitalised words with (0 when no rule uses {capitalized})."""
+        return self._bits.get(frozenset([CAPITALIZED_MARK]), 0)
+
     def vocabulary(self) -> set[str]:
         """Every word the rules name (stems by their root), for the speller and the spaced-letter reader."""
         words: set[str] = set()
         for phrases in self.word_sets:
             for phrase in phrases:
                 for word in phrase:
-                    words.add(word.strip("*"))
+                    if " " not in word:
+                        words.add(word.strip("*"))
         return words
 
 

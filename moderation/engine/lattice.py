@@ -34,6 +34,8 @@ _QUOTES = re.compile(
     r"|(?<![\w'])'(?=[^\s'])(?:[^'\n]|(?<=\w)'(?=\w)){1,150}?(?<=\S)'(?![\w'])"
 )
 _HYPHEN = re.compile(r"-")
+# A capital then a small letter at the start of a word: "Erdogan", "McCain" (not "I", not "NATO").
+_TITLE_CASE = re.compile(r"(?<![\w'])[A-Z\u00c0-\u00de][a-z\u00df-\u00ff]")
 _CAMEL = re.compile(r"(?<=[a-z\u00df-\u00ff])(?=[A-Z\u00c0-\u00de])")
 # Runs of spaced-out letters are read as words from this length ("f u c k", "r e f u g e e").
 MIN_JOINED_LETTERS = 3
@@ -44,7 +46,7 @@ _LETTERS_HINT = re.compile(r"(?<![\w@$*!|'])[\w@$*!|'][^\w\n]{1,2}[\w@$*!|'][^\w
 class Lattice:
     """Primary tokens (text spans and spellings), other readings as edges; sentences and quotations on first use."""
 
-    __slots__ = ("_quotes", "_sentence", "_sentence_ends", "ends", "extra", "forms", "starts", "text")
+    __slots__ = ("_quotes", "_sentence", "_sentence_ends", "ends", "extra", "folded", "forms", "starts", "text")
 
     def __init__(
         self,
@@ -54,8 +56,10 @@ class Lattice:
         forms: list[tuple[str, ...]],
         extra: dict[int, list[Edge]] | None = None,
         sentence_ends: list[int] | None = None,
+        folded: FoldedText | None = None,
     ):
         self.text = text
+        self.folded = folded
         self.starts = starts
         self.ends = ends
         self.forms = forms
@@ -92,9 +96,33 @@ class Lattice:
         return self.starts[start], self.ends[end - 1]
 
     def sentence_start(self, position: int) -> bool:
-        """True when a sentence begins at this position."""
+        """True when a sentence begins at this position, or only handles ("@anna") stand before it in its sentence."""
         sentence = self.sentence
-        return position == 0 or (position < len(sentence) and sentence[position] != sentence[position - 1])
+        while position > 0 and position < len(sentence) and sentence[position] == sentence[position - 1]:
+            if self.text[self.starts[position - 1]] != "@":
+                return False
+            position -= 1  # "@anna @bob you idiot": the handles address the sentence, they do not start it
+        return True
+
+    def comma_before(self, position: int) -> bool:
+        """True when a comma, colon or dash stands between the token before this position and this one."""
+        if position <= 0 or position >= len(self.starts):
+            return False
+        between = self.text[self.ends[position - 1] : self.starts[position]]
+        return "," in between or ":" in between or " - " in between or "\u2014" in between or "\u2013" in between
+
+    def capitalized(self) -> list[int]:
+        """Positions of words written with a capital inside a sentence (names), not at its start, not in capitals."""
+        folded = self.folded
+        if folded is None or folded.original.islower():
+            return []
+        found = []
+        for match in _TITLE_CASE.finditer(folded.original):
+            at = match.start() if isinstance(folded.starts, range) else bisect.bisect_left(folded.starts, match.start())
+            position = bisect.bisect_left(self.starts, at)
+            if position < len(self.starts) and self.starts[position] == at and not self.sentence_start(position):
+                found.append(position)
+        return found
 
     def sentence_end(self, position: int) -> bool:
         """True when a sentence ends at this position."""
@@ -142,7 +170,18 @@ def _split_token(token: Token, cuts: tuple[tuple[int, int], ...]) -> list[Token]
 
 
 # Contractions read as two words ("you're" -> you 're, "don't" -> do n't), the ending also as its full word.
-_ENDINGS = {"n't": ("n't", "not"), "'re": ("'re", "are"), "'ve": ("'ve", "have"), "'ll": ("'ll", "will"), "'m": ("'m", "am"), "'d": ("'d",)}
+_ENDINGS = {
+    "n't": ("n't", "not"),
+    "'re": ("'re", "are"),
+    "'ve": ("'ve", "have"),
+    "'ll": ("'ll", "will"),
+    "'m": ("'m", "am"),
+    "'d": ("'d",),
+    "'s": ("'s", "is"),
+}
+# "'s" is "is" only after these ("he's", "that's"); after a noun it is a possessive ("the Kurds' land", "Ali's").
+_IS_HEADS = frozenset({"he", "she", "it", "that", "this", "what", "who", "there", "here", "where", "how", "everyone", "nobody", "someone"})
+_LET_US = ("'s", "us")  # "let's"
 _IRREGULAR_HEADS = {"wo": "will", "ca": "can", "sha": "shall", "ai": "is"}
 
 
@@ -153,6 +192,11 @@ def _contraction(token: Token) -> list[Token] | None:
         if word.endswith(ending) and len(word) > len(ending) and token.end - token.start == len(word):
             cut = token.start + len(word) - len(ending)
             head = word[: -len(ending)]
+            if ending == "'s":
+                if head == "let":
+                    forms = _LET_US
+                elif head not in _IS_HEADS:
+                    return None
             head_forms = spellings(head)
             if head in _IRREGULAR_HEADS and ending == "n't":
                 head_forms = tuple(dict.fromkeys((*head_forms, _IRREGULAR_HEADS[head])))
@@ -317,4 +361,4 @@ def build_lattice(
         forms = [token[2] for token in tokens]
     if fragments or "-" in text:
         _split_words(text, starts, ends, forms, fragments, speller, extra, useful)
-    return Lattice(text, starts, ends, forms, extra)
+    return Lattice(text, starts, ends, forms, extra, None, folded)

@@ -156,7 +156,8 @@ class RuleLoader:
         speller = Speller(vocabulary, grammar.no_typos, known_words(), common_words(), grammar.names, safe_words, function_words())
         modifier = grammar.lexicon("modifier") if grammar.modifiers else None
         lengths = tuple(max(len(phrase) for phrase in phrases) for phrases in grammar.word_sets)
-        return Compiled(grammar.root, speller, letters_automaton(vocabulary), modifier, word_set_odds(grammar.word_sets), lengths)
+        odds = word_set_odds(grammar.word_sets)
+        return Compiled(grammar.root, speller, letters_automaton(vocabulary), modifier, odds, lengths, grammar.capitalized_bit())
 
     def _compile_unused_lexicons(self) -> None:
         """Compile every lexicon, so that an error in one no rule uses yet is reported too."""

@@ -59,6 +59,7 @@ class Compiled:
     modifier: Sym | None
     rarity: tuple[float, ...]
     lengths: tuple[int, ...] = ()  # the longest phrase of each word set, in tokens
+    capitalized: int = 0  # the word-set bit of {capitalized}, when a rule uses it
 
 
 def letters_automaton(vocabulary: Iterable[str]) -> Any:
@@ -195,7 +196,7 @@ class Ruleset:
 
     def _rule_spans(self, folded: FoldedText, trace: Trace | None = None) -> tuple[dict[int, list[Span]], bool, int]:
         lattice = self.lattice(folded)
-        chart = Chart(lattice, self.compiled.root, self.settings.safe_words, self.compiled.modifier, WORK_BUDGET)
+        chart = Chart(lattice, self.compiled.root, self.settings.safe_words, self.compiled.modifier, WORK_BUDGET, self.compiled.capitalized)
         found: dict[int, list[Span]] = defaultdict(list)
         exceptions: dict[int, list[Span]] = defaultdict(list)
         cues: dict[int, list[Cue]] = defaultdict(list)

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from .chart import Chart
 
 # Element kinds of a sequence.
-SYM, GAP, START, END = 0, 1, 2, 3
+SYM, GAP, START, END, COMMA = 0, 1, 2, 3, 4
 # A list ("Arabs, Persians and Turks") holds at most this many items.
 MAX_LIST_ITEMS = 8
 # The most tokens the modifiers between two parts may take: three modifiers of up to four words.
@@ -178,6 +178,8 @@ class Series(Sym):
                         found.add(start + step)
             elif kind == START:
                 found = {start for start in frontier if chart.lattice.sentence_start(start)}
+            elif kind == COMMA:
+                found = {start for start in frontier if chart.lattice.comma_before(start)}
             else:
                 found = {start for start in frontier if chart.lattice.sentence_end(start)}
             if not found:

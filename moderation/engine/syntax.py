@@ -10,6 +10,7 @@ A template is a sequence of parts separated by spaces:
     part+                     a list: the part once or more, joined by "and", "or", "&" or just commas
     not:part                  the part negated ("not", "never", "no", "aren't" ... before it)
     ^  $                      the start or the end of a sentence (they match no token)
+    ,                         a comma (or a colon or dash) between two parts: "..., coward."
     pre(a|b)post              one word spelt several ways: "(kill|shoot)ing" -> killing, shooting
 """
 
@@ -173,7 +174,7 @@ def parse_part(part: str) -> Node:
     """Parse one space-separated part of a template."""
     if part.startswith(NOT_PREFIX) and len(part) > len(NOT_PREFIX):
         return Negated(parse_part(part[len(NOT_PREFIX) :]))
-    if part in ("^", "$"):
+    if part in ("^", "$", ","):
         return Anchor(part)
     gap = _GAP.fullmatch(part)
     if gap:

@@ -9,7 +9,8 @@ from typing import NamedTuple
 # Symbols that stand for letters inside a word ("sh!t", "@ss", "a$$", "f*ck") count as word characters.
 # Word characters and the symbols that mask or stand for letters ("sh!t", "@ss", "f*ck", "f#ck", "f%ck");
 # "_" splits words too: handled in tokenize(), as it is rare.
-_TOKEN = re.compile(r"[\w@$*!|'#%]+")
+# An emoji is a token of its own: "you are 💩" names the reader something.
+_TOKEN = re.compile(r"[\w@$*!|'#%]+|[\U0001f300-\U0001faff\u2600-\u27bf]")
 _SPELLINGS: dict[str, tuple[str, ...]] = {}
 _SPELLINGS_LIMIT = 200_000
 _EDGE = "'!|*@$#%"

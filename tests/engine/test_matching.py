@@ -144,3 +144,32 @@ def test_a_cue_word_cancels_hits_nearby_in_any_order_and_only_of_its_words(write
     assert not ruleset.evaluate("six puppies, and the bitch is fine").rejected
     assert [m.text for r in ruleset.evaluate("fuck the bitch had six puppies").reasons for m in r.matches] == ["fuck"]
     assert ruleset.evaluate("the bitch had a long day and many other things happened, then the puppies came").rejected  # too far
+
+
+def test_a_comma_between_two_parts(find: Find) -> None:
+    assert find("{be}? , {insult} $", "put your money where your mouth is, moron.") == ["is, moron"]
+    assert find(", {insult} $", "Go back to your forum, clown.") == ["clown"]  # the comma is a boundary, not a token
+    assert find(", {insult} $", "acrobats and clowns.") == []
+
+
+def test_a_capitalised_word_inside_a_sentence_is_a_name(find: Find) -> None:
+    template = "{capitalized} {be} a? {insult}"
+    assert find(template, "I think Erdogan is a clown") == ["Erdogan is a clown"]
+    assert find(template, "Clowns are everywhere") == []  # the first word of a sentence
+    assert find(template, "I think NATO is a clown") == []  # capitals all through: an acronym or shouting
+    assert find("{capitalized}+ {be} a? {insult}", "so Recep Tayyip Erdogan is a moron") == ["Recep Tayyip Erdogan is a moron"]
+
+
+def test_pronoun_s_is_read_as_is(find: Find) -> None:
+    assert find("he {be} a {insult}", "he's a moron") == ["he's a moron"]
+    assert find("{nation} {be} {insult}", "the Kurds's clown") == []  # a possessive, not "is"
+    assert find("let us {violent_verb} them", "let's kill them") == ["let's kill them"]
+
+
+def test_emoji_are_tokens(find: Find) -> None:
+    assert find("{second_person} {be} (🤡|💩)", "you are 🤡🤡") == ["you are 🤡"]
+
+
+def test_handles_before_a_sentence_do_not_stop_it_from_starting(find: Find) -> None:
+    assert find("^ {insult} {second_person}", "@anna @bob clown you are") == ["clown you"]
+    assert find("^ {insult} {second_person}", "hey clown you are") == []
