@@ -160,3 +160,45 @@ def test_quoted_hate_reported_to_condemn_it_is_approved(ruleset: Ruleset) -> Non
 def test_no_ordinary_word_collisions(ruleset: Ruleset) -> None:
     collisions = find_collisions(ruleset, ordinary_words(10_000), named_words(DEFAULT_RULES_DIR))
     assert collisions == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Run them over.",
+        "Gas the Kurds.",
+        "Hang every Baathist from a lamppost.",
+        "Anyone who supports Kurdish independence should be shot.",
+        "Russians are animals and should all be killed.",
+        "Erdogan should be hanged",
+        "I hope a drone finds you",
+        "why don't we just bomb all of them?",
+        "death to the Assyrians",
+        "a bullet for every journalist",
+        "go hang yourself",
+    ],
+)
+def test_threat_frames_are_threats_whoever_they_target(ruleset: Ruleset, text: str) -> None:
+    assert "threat" in ruleset.evaluate(text).categories
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "A drone strike killed three fighters near Qandil.",
+        "Turkish shelling hit the village on Tuesday.",
+        "The court heard he said he would shoot them.",
+        "He was jailed for writing that Shia should be hanged.",
+        "It is wrong to say that Kurds should be killed.",
+        "Killing journalists is never acceptable.",
+        "The victims did not deserve to die.",
+        "We will destroy them on Sunday.",
+        "I totally bombed the exam.",
+        "We will execute the plan next week.",
+        "Corruption must be eradicated.",
+        "You'll kill yourself working these hours.",
+    ],
+)
+def test_reports_news_and_idioms_of_violence_are_no_threats(ruleset: Ruleset, text: str) -> None:
+    decision = ruleset.evaluate(text)
+    assert "threat" not in decision.categories, [reason.to_dict() for reason in decision.reasons]
