@@ -10,7 +10,7 @@ so a rule file cannot make the compiled rules explode.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from .inflection import inflections
 from .symbols import COMMA, END, GAP, START, SYM, Element, Referent, Repeat, Series, Sym, Union, WordSet
@@ -154,6 +154,35 @@ class Grammar:
         self._lexicons[name] = symbol
         return symbol
 
+    def base_forms(self, name: str) -> Sym | None:
+        """The lexicon's entries as written, without inflected forms ("kill", not "killed": imperatives)."""
+        key = name + ":base"
+        if key in self._lexicons:
+            return self._lexicons[key]
+        spec = self.specs.get(name)
+        if spec is None:
+            raise TemplateError(f"unknown lexicon {{{name}}}")
+        if spec.inflect == "none":
+            symbol = self.lexicon(name)
+        else:
+            symbol = self._compile_lexicon(replace(spec, inflect="none", name=key))
+        self._lexicons[key] = symbol
+        return symbol
+
+    def words_of(self, entry: str) -> set[str]:
+        """The single words an entry stands for: a word, or every one-word phrase of a {lexicon} (for `of:` lists)."""
+        node = parse_sequence(entry)
+        if len(node.parts) == 1 and isinstance(node.parts[0], Ref):
+            symbol = self.lexicon(node.parts[0].name)
+            words: set[str] = set()
+            # The lexicon's own word lists (not the words of slots inside its longer entries).
+            mask = symbol.mask if isinstance(symbol, Union) else symbol.first if isinstance(symbol, WordSet) else 0
+            for bit, phrases in enumerate(self.word_sets):
+                if mask >> bit & 1:
+                    words.update(phrase[0] for phrase in phrases if len(phrase) == 1 and "*" not in phrase[0])
+            return words
+        return {phrase[0] for phrase in self._literal_phrases([entry]) if len(phrase) == 1}
+
     def _compile_lexicon(self, spec: LexiconSpec) -> Sym | None:
         literal: list[list[Phrase]] = []
         members: list[Sym] = []
@@ -249,7 +278,7 @@ class Grammar:
                 return self._sequence(node, modifiers)  # too many spellings together: match part by part
             return self.word_set(phrases, _label(node)), () in phrases
         if isinstance(node, Ref):
-            return self.lexicon(node.name), False
+            return (self.base_forms(node.name) if node.base else self.lexicon(node.name)), False
         if isinstance(node, Opt):
             symbol, _optional = self.compile(node.part, modifiers)
             return symbol, True
@@ -356,7 +385,7 @@ def _label(node: Node) -> str:
     if isinstance(node, Word):
         return node.text
     if isinstance(node, Ref):
-        return "{" + node.name + "}"
+        return "{" + node.name + (":base" if node.base else "") + "}"
     if isinstance(node, Seq):
         return " ".join(_label(part) for part in node.parts)
     if isinstance(node, Alt):

@@ -305,7 +305,11 @@ class RuleLoader:
         for index, cue in enumerate(data.get("unless_near", [])):
             line = _item_line(raw.get("unless_near"), index)
             cue_words = self._templates(cue["words"], raw, "unless_near", file, rule_id, modifiers, line)
-            of = frozenset(fold(word).text for word in cue["of"])
+            try:
+                of = frozenset(word for entry in cue["of"] for word in self.grammar.words_of(entry))
+            except TemplateError as error:
+                self.errors.add(f"unless_near of: {error}", file, line, rule_id)
+                continue
             near.extend(NearCue(symbol, cue["window"], of) for symbol in cue_words)
             texts.extend(f"unless_near (within {cue['window']}): {text}" for text in cue["words"])
         texts.extend(f"unless_patterns: {text}" for text in data.get("unless_patterns", []))

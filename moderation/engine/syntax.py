@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 from .normalize import fold
 
-_SLOT = re.compile(r"\{([a-z][a-z0-9_]*)\}")
+_SLOT = re.compile(r"\{([a-z][a-z0-9_]*)(?::(base))?\}")
 _GAP = re.compile(r"\*(\d*)")
 # Longest gap a template may ask for, in tokens; the default when no size is written.
 MAX_GAP = 10
@@ -43,9 +43,10 @@ class Word:
 
 @dataclass(frozen=True, slots=True)
 class Ref:
-    """A lexicon slot: {name}."""
+    """A lexicon slot: {name}, or {name:base} for its entries as written, without inflected forms."""
 
     name: str
+    base: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -188,7 +189,7 @@ def parse_part(part: str) -> Node:
         return Repeat(parse_part(part[:-1]))
     slot = _SLOT.fullmatch(part)
     if slot:
-        return Ref(slot.group(1))
+        return Ref(slot.group(1), slot.group(2) == "base")
     if part.startswith("(") and part.endswith(")") and _affixed_group(part) == ("", _alternatives(part[1:-1]), ""):
         return Alt(tuple(parse_sequence(option) for option in _alternatives(part[1:-1])))
     group = _affixed_group(part)

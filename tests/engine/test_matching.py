@@ -173,3 +173,37 @@ def test_emoji_are_tokens(find: Find) -> None:
 def test_handles_before_a_sentence_do_not_stop_it_from_starting(find: Find) -> None:
     assert find("^ {insult} {second_person}", "@anna @bob clown you are") == ["clown you"]
     assert find("^ {insult} {second_person}", "hey clown you are") == []
+
+
+def test_base_forms_of_an_inflected_lexicon(find: Find) -> None:
+    assert find("^ {violent_verb:base} them", "Kill them") == ["Kill them"]
+    assert find("^ {violent_verb:base} them", "Killed them") == []
+    assert find("^ {violent_verb} them", "Killed them") == ["Killed them"]
+
+
+OF_LEXICON_RULE = """
+category: threat
+rules:
+  - id: kill
+    message: Threat
+    templates: ["i will {kill_verb} you"]
+    unless_near:
+      - window: 3
+        words: [match, game]
+        of: ["{kill_verb}"]
+    examples:
+      reject: ["i will kill you"]
+      approve: ["i will destroy you in the match"]
+"""
+
+
+def test_the_words_a_cue_cancels_may_be_a_lexicon(write_rules: Callable[..., object]) -> None:
+    from pathlib import Path
+
+    from moderation.engine import load_ruleset
+
+    directory = write_rules({"t.yml": OF_LEXICON_RULE, "lexicons/v.yml": "kill_verb: {inflect: verb, words: [kill, destroy]}\n"})
+    assert isinstance(directory, Path)
+    ruleset = load_ruleset(directory)
+    assert not ruleset.evaluate("i will destroy you in the game").rejected
+    assert ruleset.evaluate("i will kill you").rejected
