@@ -162,10 +162,8 @@ class Grammar:
         spec = self.specs.get(name)
         if spec is None:
             raise TemplateError(f"unknown lexicon {{{name}}}")
-        if spec.inflect == "none":
-            symbol = self.lexicon(name)
-        else:
-            symbol = self._compile_lexicon(replace(spec, inflect="none", name=key))
+        written = replace(spec, inflect="none", name=key)
+        symbol = self.lexicon(name) if spec.inflect == "none" else self._compile_lexicon(written)
         self._lexicons[key] = symbol
         return symbol
 
