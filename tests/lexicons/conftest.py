@@ -10,23 +10,26 @@ import pytest
 import yaml
 
 from moderation.engine import Ruleset, load_ruleset
+from moderation.engine.inflection import inflections
 from moderation.engine.syntax import expand_phrase
 
 LEXICON_DIR = Path(__file__).resolve().parents[2] / "rules" / "lexicons"
-IDENTITY_FILE = LEXICON_DIR / "identity.yml"
+SLUR_FILE = LEXICON_DIR / "slurs.yml"
 
 
 @pytest.fixture(scope="session")
 def slurs() -> set[str]:
-    """Every phrase the slur_* lexicons of identity.yml expand to, words joined by spaces."""
-    identity = yaml.safe_load(IDENTITY_FILE.read_text(encoding="utf-8"))
-    phrases = {
-        " ".join(phrase)
-        for name, entries in identity.items()
-        if name.startswith("slur_")
-        for entry in entries
-        for phrase in expand_phrase(entry)
-    }
+    """Every phrase the slur_* lexicons of slurs.yml expand to, with their plurals, words joined by spaces."""
+    lexicons = yaml.safe_load(SLUR_FILE.read_text(encoding="utf-8"))
+    phrases = set()
+    for name, lexicon in lexicons.items():
+        if not name.startswith("slur_"):
+            continue
+        entries = lexicon["words"] if isinstance(lexicon, dict) else lexicon
+        for entry in entries:
+            for phrase in expand_phrase(entry):
+                *head, last = phrase
+                phrases.update(" ".join([*head, form]) for form in inflections(last, "noun"))
     assert len(phrases) > 100, "the slur lexicons moved: this fixture reads none"
     return phrases
 
