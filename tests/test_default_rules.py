@@ -96,6 +96,18 @@ def test_every_rule_has_examples_of_both_kinds(ruleset: Ruleset) -> None:
         "The water flow is retarded by the narrow culvert.",
         "He is a fool for fast cars and has owned thirty of them.",
         "The councillor called a resident an idiot at the meeting and should apologise.",
+        # Groups named in news and in identity statements; abuse reported, quoted or condemned.
+        "Yazidi survivors testified before the court",
+        "Sunni and Shia leaders met in Baghdad",
+        "Kurds are not vermin, they are people",
+        "It's not okay to call people animals because of where they were born",
+        'The word "rats" was used to dehumanise Kurds for decades',
+        "He said Turks are savages, and the channel fired him",
+        "The banner read \u00abArabs are dogs\u00bb and the police removed it within the hour",
+        "The tweet ``Persians are filth'' was deleted after complaints",
+        "The treatment of Syrians at the border makes me sick",
+        "I despise the Turkish government",
+        "Black rats carried the plague to Europe",
     ],
 )
 def test_approved(ruleset: Ruleset, text: str) -> None:
@@ -137,6 +149,15 @@ def test_approved(ruleset: Ruleset, text: str) -> None:
         ("spare us your moronic remarks", "personal_attack"),
         ("face it, you're a nobody in this town", "personal_attack"),
         ("the usual Trumptard logic", "personal_attack"),
+        # Every group, lists and pronouns that refer back to a group.
+        ("Persians are rats.", "abuse"),
+        ("Sunni scum.", "abuse"),
+        ("Shia dogs.", "abuse"),
+        ("Arabs, Turks and Kurds are all savages", "abuse"),
+        ("Women think they're special. I hate them.", "abuse"),
+        ("Assyrians have no right to live", "abuse"),
+        ("Disgusted by all the Syrians around here", "abuse"),
+        ("There is nothing worse than a Yazidi", "abuse"),
     ],
 )
 def test_rejected(ruleset: Ruleset, text: str, category: str) -> None:
