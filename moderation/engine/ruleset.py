@@ -198,35 +198,20 @@ class Ruleset:
         lattice = self.lattice(folded)
         chart = Chart(lattice, self.compiled.root, self.settings.safe_words, self.compiled.modifier, WORK_BUDGET, self.compiled.capitalized)
         found: dict[int, list[Span]] = defaultdict(list)
-        exceptions: dict[int, list[Span]] = defaultdict(list)
-        cues: dict[int, list[Cue]] = defaultdict(list)
-        allowed: list[Span] = []
-        mentions: dict[int, int] = {}
         exhausted = False
-        for number in self._candidates(chart):
-            entry = self.entries[number]
-            try:
-                spans = self._matches(chart, entry)
-            except WorkBudgetError:
-                exhausted = True
-                break
-            for start, end in spans:
-                kind = entry.kind
-                if kind == HIT:
+        candidates = self._candidates(chart)
+        later = []
+        try:
+            for number in candidates:
+                entry = self.entries[number]
+                if entry.kind != HIT:
+                    later.append(entry)
+                    continue
+                for start, end in self._matches(chart, entry):
                     found[entry.rule].append(lattice.char_span(start, end))
-                elif kind == EXCEPTION:
-                    exceptions[entry.rule].append(lattice.char_span(start, end))
-                    if trace is not None:
-                        trace.spans[entry.rule].append((lattice.char_span(start, end), entry.label))
-                elif kind == NEAR:
-                    cues[entry.rule].append((start, end, entry.window, entry.of))
-                    if trace is not None:
-                        trace.cues[entry.rule].append(((start, end, entry.window, entry.of), entry.label))
-                elif kind == ALLOW:
-                    allowed.append(lattice.char_span(start, end))
-                else:
-                    sentence = lattice.sentence[start]
-                    mentions[sentence] = min(start, mentions.get(sentence, start))
+        except WorkBudgetError:
+            exhausted = True
+        exceptions: dict[int, list[Span]] = defaultdict(list)
         self._pattern_spans(folded.text, found, exceptions, trace)
         if self._detector_rules:
             detected: dict[str, list[Span]] = {}
@@ -236,10 +221,36 @@ class Ruleset:
                         detected[name] = DETECTORS[name](folded.text, self.settings.allowed_domains)
                     if detected[name]:
                         found[rule_index].extend(detected[name])
-        work = chart.filled + chart.steps
         if not found:
-            return {}, exhausted, work  # most comments: nothing to filter
-        return self._filter(lattice, found, exceptions, cues, SpanSet(allowed), mentions, trace), exhausted, work
+            return {}, exhausted, chart.filled + chart.steps  # most comments: no exception is even tried
+        # Exceptions, cue words, allowed phrases and mention frames matter only for the rules that hit.
+        cues: dict[int, list[Cue]] = defaultdict(list)
+        allowed: list[Span] = []
+        mentions: dict[int, int] = {}
+        mentioned = any(self.rules[rule].unless_mentioned for rule in found)
+        try:
+            for entry in later:
+                kind = entry.kind
+                if (kind in (EXCEPTION, NEAR) and entry.rule not in found) or (kind == MENTION and not mentioned):
+                    continue
+                for start, end in self._matches(chart, entry):
+                    if kind == EXCEPTION:
+                        exceptions[entry.rule].append(lattice.char_span(start, end))
+                        if trace is not None:
+                            trace.spans[entry.rule].append((lattice.char_span(start, end), entry.label))
+                    elif kind == NEAR:
+                        cues[entry.rule].append((start, end, entry.window, entry.of))
+                        if trace is not None:
+                            trace.cues[entry.rule].append(((start, end, entry.window, entry.of), entry.label))
+                    elif kind == ALLOW:
+                        allowed.append(lattice.char_span(start, end))
+                    else:
+                        sentence = lattice.sentence[start]
+                        mentions[sentence] = min(start, mentions.get(sentence, start))
+        except WorkBudgetError:
+            exhausted = True
+        fired = self._filter(lattice, found, exceptions, cues, SpanSet(allowed), mentions, trace)
+        return fired, exhausted, chart.filled + chart.steps
 
     def _pattern_spans(self, text: str, found: dict[int, list[Span]], exceptions: dict[int, list[Span]], trace: Trace | None) -> None:
         if self._pattern_set is None:
