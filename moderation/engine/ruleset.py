@@ -83,6 +83,7 @@ class Ruleset:
         self.files = files
         self.compiled = compiled
         self.entries: list[Entry] = []
+        self._need_memo: dict[int, int] = {}
         self._patterns: list[tuple[int, Any, int, int]] = []
         self._detector_rules = [index for index, rule in enumerate(rules) if rule.detectors]
         for index, rule in enumerate(rules):
@@ -104,7 +105,9 @@ class Ruleset:
 
     def _add(self, rule: int, kind: int, symbol: Sym, window: int = 0, label: int = -1, of: frozenset[str] = frozenset()) -> None:
         anchored = isinstance(symbol, Series) and symbol.elements[0][0] == START
-        self.entries.append(Entry(rule, kind, symbol, required_masks(symbol), anchored, window, label, of=of))
+        rarity = self.compiled.rarity
+        needs = required_masks(symbol, lambda mask: _odds(mask, rarity), self._need_memo)
+        self.entries.append(Entry(rule, kind, symbol, needs, anchored, window, label, of=of))
 
     def _build_index(self) -> None:
         """Index each entry under the rarest word set it needs: most comments hold none of them."""
@@ -114,7 +117,7 @@ class Ruleset:
             key = min(entry.needs, key=lambda mask: _odds(mask, rarity))
             for bit in _bits(key):
                 self._by_bit[bit].append(number)
-            if key != entry.symbol.first and len(entry.needs) > 1 and lengths:
+            if key != entry.symbol.first and lengths:
                 # In a long comment every word may be present somewhere: a start counts only near its key.
                 self.entries[number] = replace(entry, key=key, reach=entry.symbol.reach(lengths))
         self._keyed: dict[int, tuple[int, ...]] = {}

@@ -9,7 +9,7 @@ template costs a bounded amount of work per starting position whatever the lexic
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -293,9 +293,36 @@ def _longest(mask: int, lengths: Sequence[int]) -> int:
     return longest
 
 
-def required_masks(symbol: Sym) -> tuple[int, ...]:
+def deep_need(symbol: Sym, odds: Callable[[int], float], memo: dict[int, int]) -> int:
+    """A mask of word sets one of which every match of the symbol holds, as rare as can be told.
+
+    A series needs each of its required parts, so the rarest part's need will do; a union needs one
+    of its members, so the members' needs together. "(a|the)? {group_one} {be} ..." needs a group's
+    name, not "a" or "the".
+    """
+    known = memo.get(symbol.id)
+    if known is not None:
+        return known
+    memo[symbol.id] = symbol.first
+    if isinstance(symbol, Union):
+        need = symbol.mask
+        for member in symbol.members:
+            need |= deep_need(member, odds, memo)
+    elif isinstance(symbol, Series):
+        parts = [deep_need(part, odds, memo) for part in symbol.required]
+        need = min(parts, key=odds) if parts else symbol.first
+    elif isinstance(symbol, Repeat):
+        need = deep_need(symbol.part, odds, memo)
+    elif isinstance(symbol, Referent):
+        need = deep_need(symbol.base, odds, memo) | symbol.anaphora.first
+    else:
+        need = symbol.first
+    memo[symbol.id] = need
+    return need
+
+
+def required_masks(symbol: Sym, odds: Callable[[int], float], memo: dict[int, int]) -> tuple[int, ...]:
     """Masks of word sets that must all be present for the symbol to match (one per required part)."""
-    if isinstance(symbol, Series):
-        masks = [part.first for part in symbol.required]
-        return tuple(masks) if masks else (symbol.first,)
-    return (symbol.first,)
+    if isinstance(symbol, Series) and symbol.required:
+        return tuple(deep_need(part, odds, memo) for part in symbol.required)
+    return (deep_need(symbol, odds, memo),)
