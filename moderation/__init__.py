@@ -12,10 +12,11 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     """Build the application: configuration, then each concern wired by its init_app."""
     app = Flask(__name__, instance_relative_config=True, instance_path=os.environ.get("MODERATION_INSTANCE_PATH") or None)
 
-    from . import auth, config, errors, guards, proxy, rulebook, storage
+    from . import config, rulebook, storage
     from .api import init_app as init_api
     from .cli import init_app as init_cli
     from .review import init_app as init_review
+    from .web import auth, errors, guards, proxy
 
     config.init_app(app, test_config)
     proxy.init_app(app)

@@ -9,8 +9,9 @@ from typing import Any
 
 import pytest
 
-from moderation import auth, create_app
-from moderation.auth import ApiKey, KeyConfigError, KeyRing, create_key, digest, load_keys, parse_env_keys, read_keys_file
+from moderation import create_app
+from moderation.web import auth
+from moderation.web.auth import ApiKey, KeyConfigError, KeyRing, create_key, digest, load_keys, parse_env_keys, read_keys_file
 
 
 def sha(secret: str) -> bytes:

@@ -15,8 +15,9 @@ from flask import Flask
 from flask.testing import FlaskClient
 from test_hot_reload import THREATS, bearer, write_rules
 
-from moderation import candidates, create_app
+from moderation import create_app
 from moderation.engine import cache
+from moderation.rulebook import candidates
 
 EXTRA = "category: profanity\nrules:\n  - id: bollocks\n    message: m\n    words: [bollocks]\n    examples:\n      reject: [bollocks]\n"
 
@@ -100,7 +101,7 @@ def test_a_candidate_taking_longer_than_the_time_limit_is_refused_naming_it(
 
 
 def test_the_child_limits_its_own_cpu_time() -> None:
-    spin = "from moderation.candidates import _limit_self\n_limit_self(1, 4096)\nwhile True: pass\n"
+    spin = "from moderation.rulebook.candidates import _limit_self\n_limit_self(1, 4096)\nwhile True: pass\n"
     completed = subprocess.run([sys.executable, "-c", spin], capture_output=True, timeout=60, check=False)
     assert completed.returncode == -signal.SIGXCPU
     limits = candidates.SandboxLimits(seconds=1, memory_mb=4096)

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
-from moderation.auth import read_keys_file
 from moderation.cli import main
+from moderation.web.auth import read_keys_file
 
 GOOD_RULES = """
 category: profanity

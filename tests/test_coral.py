@@ -18,8 +18,8 @@ from flask.testing import FlaskClient
 from sqlalchemy import text as sql
 
 from moderation import create_app
-from moderation.coral import answer, html_to_text
 from moderation.engine import Decision, Match, Reason
+from moderation.integrations.coral import answer, html_to_text
 
 Log = Callable[[], list[dict[str, Any]]]
 

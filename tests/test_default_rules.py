@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from moderation.cli.lint import find_collisions, named_words, ordinary_words
 from moderation.config import DEFAULT_RULES_DIR
 from moderation.engine import Ruleset, load_ruleset
-from moderation.lint import find_collisions, named_words, ordinary_words
 
 
 @pytest.fixture(scope="module")

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from moderation.evaluation import Counts, eval_command, read_rows
+from moderation.cli.evaluate import Counts, eval_command, read_rows
 
 RULES = {
     "profanity.yml": """

@@ -7,8 +7,8 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
+from moderation.cli.lint import find_collisions, is_named, lint_command, named_words, ordinary_words
 from moderation.engine import load_ruleset
-from moderation.lint import find_collisions, is_named, lint_command, named_words, ordinary_words
 
 STEM_RULES = """
 category: profanity

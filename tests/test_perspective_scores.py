@@ -6,7 +6,7 @@ import pytest
 
 from moderation.engine import Assessment, Decision, Match, Reason
 from moderation.engine.model import Settings
-from moderation.perspective import (
+from moderation.integrations.perspective import (
     ATTRIBUTES,
     KNOWN_ATTRIBUTES,
     UNSUPPORTED,

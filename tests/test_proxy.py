@@ -6,7 +6,7 @@ import pytest
 from flask import Flask, request
 
 from moderation import create_app
-from moderation.proxy import ProxyConfigError
+from moderation.web.proxy import ProxyConfigError
 
 
 def _scheme_seen(app: Flask) -> str:

@@ -16,8 +16,8 @@ from flask.testing import FlaskClient, FlaskCliRunner
 from test_hot_reload import PROFANITY, PROFANITY_TYPO, SHADOW_RULE, THREATS, bearer, write_rules
 
 from moderation.cli import main
+from moderation.cli.rules import hint, replay
 from moderation.engine import RuleError, load_ruleset
-from moderation.rules_cli import hint, replay
 
 
 @pytest.fixture

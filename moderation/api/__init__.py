@@ -28,7 +28,9 @@ BEARER = [{"bearerAuth": []}]
 
 def init_app(app: Flask) -> None:
     """Create the flask-smorest Api and register every blueprint."""
-    from . import comments, coral, decisions, health, perspective, rules, stats
+    from ..integrations import coral_api as coral
+    from ..integrations import perspective_api as perspective
+    from . import comments, decisions, health, rules, stats
 
     api = flask_smorest.Api(app)
     api.spec.components.security_scheme(
@@ -40,6 +42,6 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(perspective.fallback)
     app.extensions["moderation.api"] = api
     # flask-smorest installs its own error handler; the project's one shape replaces it.
-    from ..errors import init_app as init_errors
+    from ..web.errors import init_app as init_errors
 
     init_errors(app)

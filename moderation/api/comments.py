@@ -6,10 +6,10 @@ from typing import Any
 
 from flask.views import MethodView
 
-from ..auth import require_role
 from ..engine.language import language_report
 from ..rulebook import get_rulebook
 from ..storage import log_decisions
+from ..web.auth import require_role
 from . import BEARER, Blueprint
 from .schemas import BatchResultSchema, BatchSchema, CommentSchema, DecisionSchema
 

@@ -13,9 +13,9 @@ from flask import Response, abort, current_app, g
 from flask.views import MethodView
 from marshmallow import RAISE
 
-from ..auth import require_role
 from ..storage import DecisionFilter, UnknownDecisionError, get_decision, iter_decisions, list_decisions, review_decision
 from ..storage.times import iso_or_none
+from ..web.auth import require_role
 from . import BEARER, Blueprint
 from .log_schemas import (
     DecisionDetailSchema,

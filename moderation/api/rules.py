@@ -9,11 +9,11 @@ from flask import current_app
 from flask.views import MethodView
 from flask_smorest import abort
 
-from ..auth import require_role
-from ..candidates import SandboxBusyError, SandboxLimitError, SandboxLimits, explain_candidate
 from ..engine import RuleSetError
 from ..rulebook import RuleBook, explain, get_rulebook
+from ..rulebook.candidates import SandboxBusyError, SandboxLimitError, SandboxLimits, explain_candidate
 from ..storage.times import iso_or_none
+from ..web.auth import require_role
 from . import BEARER, Blueprint
 from .rules_schemas import ExplanationSchema, ReloadRequestSchema, ReloadSchema, RulesetSchema, RuleTestSchema
 

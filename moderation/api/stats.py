@@ -7,8 +7,8 @@ from typing import Any
 from flask.views import MethodView
 from marshmallow import RAISE
 
-from ..auth import require_role
 from ..storage import decision_stats, feedback_stats
+from ..web.auth import require_role
 from . import BEARER, Blueprint
 from .log_schemas import StatsQuerySchema, StatsSchema
 

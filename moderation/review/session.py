@@ -12,7 +12,7 @@ from typing import Any, TypeVar
 from flask import Flask, current_app, g, redirect, request, session, url_for
 from flask.sessions import SecureCookieSessionInterface
 
-from ..auth import ApiKey
+from ..web.auth import ApiKey
 
 F = TypeVar("F", bound=Callable[..., Any])
 REVIEW_ROLE = "moderate"

@@ -476,7 +476,7 @@ class TestAuth:
 
     def test_wrong_role(self, app: Flask, client: FlaskClient) -> None:
         """A key whose role is too weak gets 403, with the reason in the contract's shape."""
-        from moderation.auth import require_role
+        from moderation.web.auth import require_role
 
         @require_role("admin")
         def admin_only() -> dict[str, bool]:

@@ -178,12 +178,12 @@ def test_the_migrations_build_exactly_the_tables_the_code_uses(log_app: Flask) -
 
 
 def test_purge_shows_progress_on_a_terminal(app: Flask, cli: FlaskCliRunner, monkeypatch: pytest.MonkeyPatch) -> None:
-    import moderation.log_cli
+    import moderation.cli.log
 
     with app.app_context():
         log_decisions([record(f"old {i}") for i in range(5)])
     _age_all(app, 100)
-    monkeypatch.setattr(moderation.log_cli, "on_terminal", lambda: True)
+    monkeypatch.setattr(moderation.cli.log, "on_terminal", lambda: True)
     result = cli.invoke(main, ["log", "purge", "--older-than", "90d"])
     assert result.exit_code == 0, result.output
     assert "Deleting decisions" in result.output

@@ -14,7 +14,7 @@ from typing import Any
 
 from flask import Flask, current_app
 
-from .engine import CATEGORIES, Ruleset, RuleSetError, load_ruleset
+from ..engine import CATEGORIES, Ruleset, RuleSetError, load_ruleset
 
 log = logging.getLogger(__name__)
 

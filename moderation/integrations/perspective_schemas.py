@@ -6,9 +6,9 @@ from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, validate, validates
 
+from ..api.fields import CleanString
 from ..config import MAX_TEXT_LENGTH
-from ..perspective import KNOWN_ATTRIBUTES
-from .fields import CleanString
+from .perspective import KNOWN_ATTRIBUTES
 
 TEXT_TYPES = ("PLAIN_TEXT", "HTML", "TEXT_TYPE_UNSPECIFIED")
 SCORE_TYPES = ("PROBABILITY",)

@@ -10,11 +10,11 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from .storage import count_older_than, purge_decisions, purge_feedback, upgrade_to_head
-from .storage.migrate import current_revision
-from .storage.times import parse_age
+from ..storage import count_older_than, purge_decisions, purge_feedback, upgrade_to_head
+from ..storage.migrate import current_revision
+from ..storage.times import parse_age
 
-log = AppGroup("log", help="Maintain the decision log.")
+log_group = AppGroup("log", help="Maintain the decision log.")
 
 
 def _age(_ctx: click.Context, _param: click.Parameter, value: str) -> str:
@@ -31,7 +31,7 @@ def on_terminal() -> bool:
     return sys.stderr.isatty()
 
 
-@log.command("purge")
+@log_group.command("purge")
 @click.option("--older-than", required=True, callback=_age, metavar="AGE", help="Delete decisions older than this, e.g. 90d.")
 @click.option("--dry-run", is_flag=True, help="Only count what would be deleted.")
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing unless something fails.")
@@ -59,7 +59,7 @@ def purge(older_than: str, dry_run: bool, quiet: bool, as_json: bool) -> None:
         click.echo(f"{verb} {count} decision(s) logged before {cutoff.isoformat(timespec='seconds')}.")
 
 
-@log.command("migrate")
+@log_group.command("migrate")
 def migrate() -> None:
     """Bring the log's schema to the newest revision (the service also does this at start) and print it."""
     engine = current_app.extensions["moderation.db"]

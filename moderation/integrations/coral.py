@@ -10,7 +10,7 @@ import re
 from html.parser import HTMLParser
 from typing import Any
 
-from .engine import Decision, Match, Reason
+from ..engine import Decision, Match, Reason
 
 SIGNATURE_HEADER = "X-Coral-Signature"
 SECRET_PREFIX = "empsec_"  # noqa: S105 - the public prefix of Coral secrets, not a secret

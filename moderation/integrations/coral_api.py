@@ -9,11 +9,11 @@ from typing import Any, TypeVar
 from flask import Response, abort, current_app, request
 from flask.views import MethodView
 
-from .. import coral
+from ..api import Blueprint
+from ..api.comments import _record  # one shape for every log row, whichever endpoint decided
 from ..rulebook import get_rulebook
 from ..storage import log_decisions
-from . import Blueprint
-from .comments import _record  # one shape for every log row, whichever endpoint decided
+from . import coral
 from .coral_schemas import CoralRequestSchema, CoralResponseSchema
 
 F = TypeVar("F", bound=Callable[..., Any])

@@ -19,9 +19,9 @@ from flask.cli import with_appcontext
 from sqlalchemy import Engine, MetaData, Table, select
 from sqlalchemy.exc import NoSuchTableError, SQLAlchemyError
 
-from .engine import RuleError, Ruleset, RuleSetError, load_ruleset
-from .engine.schemas import ExamplesSchema, LexiconSchema, RuleFileSchema, RuleSchema, SettingsSchema
-from .rulebook import explain
+from ..engine import RuleError, Ruleset, RuleSetError, load_ruleset
+from ..engine.schemas import ExamplesSchema, LexiconSchema, RuleFileSchema, RuleSchema, SettingsSchema
+from ..rulebook import explain
 
 # Long comments are shown as excerpts around each match, this many characters either side.
 CONTEXT_CHARS = 40

@@ -9,12 +9,12 @@ import click
 from flask import Flask, current_app
 from flask.cli import FlaskGroup
 
-from .auth import ROLES, KeyConfigError, create_key, load_keys
-from .config import DEFAULT_RULES_DIR
+from ..config import DEFAULT_RULES_DIR
+from ..web.auth import ROLES, KeyConfigError, create_key, load_keys
 
 
 def _cli_app() -> Flask:
-    from . import create_app
+    from .. import create_app
 
     # Admin commands must work while the live rules are broken (that is when `rules check` is needed).
     return create_app({"REQUIRE_KEYS": False, "RULES_LOAD_AT_START": False, "RULES_RELOAD_INTERVAL": 0})
@@ -62,17 +62,17 @@ def keys_list() -> None:
         click.echo(f"{key.name}\t{key.role}")
 
 
-@main.group()
-def rules() -> None:
+@main.group("rules")
+def rules_group() -> None:
     """Check and explain rule files."""
 
 
-@rules.command("check")
+@rules_group.command("check")
 @click.argument("directory", required=False, type=click.Path(file_okay=False, path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 def rules_check(directory: Path | None, as_json: bool) -> None:
     """Validate a rule directory (default: the configured one) and run every rule's examples."""
-    from .rules_cli import load_or_exit  # every error with a hint of what to do; exits 1
+    from .rules import load_or_exit  # every error with a hint of what to do; exits 1
 
     directory = directory or Path(current_app.config.get("RULES_DIR", DEFAULT_RULES_DIR))
     ruleset = load_or_exit(directory, as_json)
@@ -86,22 +86,22 @@ def rules_check(directory: Path | None, as_json: bool) -> None:
 def init_app(app: Flask) -> None:
     """Also offer the command groups under `flask --app moderation`."""
     app.cli.add_command(keys)
-    app.cli.add_command(rules)
+    app.cli.add_command(rules_group)
 
 
-from .evaluation import eval_command  # noqa: E402  (registered last: cli.py stays the table of contents)
+from .evaluate import eval_command  # noqa: E402  (registered last: cli.py stays the table of contents)
 
 main.add_command(eval_command)
-from .log_cli import log as log_command  # noqa: E402
+from .log import log_group as log_command  # noqa: E402
 
 main.add_command(log_command)
 
-from .rules_cli import rules_explain, rules_replay, rules_test  # noqa: E402
+from .rules import rules_explain, rules_replay, rules_test  # noqa: E402
 
-rules.add_command(rules_test)
-rules.add_command(rules_explain)
-rules.add_command(rules_replay)
+rules_group.add_command(rules_test)
+rules_group.add_command(rules_explain)
+rules_group.add_command(rules_replay)
 
 from .lint import lint_command  # noqa: E402
 
-rules.add_command(lint_command)
+rules_group.add_command(lint_command)

@@ -1,6 +1,6 @@
 """Try candidate rule files in a child process under time and memory limits: nothing of theirs stays in the worker.
 
-The worker makes a scratch directory and runs `python -m moderation.candidates SECONDS MEBIBYTES`
+The worker makes a scratch directory and runs `python -m moderation.rulebook.candidates SECONDS MEBIBYTES`
 with the request as JSON on stdin; the child limits itself (setrlimit) before it reads the
 candidate, copies the live rule files and the candidate files into the scratch directory, compiles
 and explains, and answers JSON on stdout. The worker kills it at the wall-clock limit (the kernel
@@ -23,9 +23,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .engine import RuleError, RuleSetError
-from .engine.loader import RuleLoader
-from .rulebook import explain, rule_files
+from ..engine import RuleError, RuleSetError
+from ..engine.loader import RuleLoader
+from . import explain, rule_files
 
 # The child's exit status when it ran out of memory (it still has the few bytes to exit).
 _OUT_OF_MEMORY = 3
@@ -75,7 +75,7 @@ def explain_candidate(
         # Made and removed here, not in the child: a child killed at a limit leaves nothing behind.
         with tempfile.TemporaryDirectory(prefix="moderation-candidate-") as scratch:
             request = {"live": live_directory, "root": scratch, "files": files, "text": text, "check_examples": check_examples}
-            command = [sys.executable, "-m", "moderation.candidates", str(limits.seconds), str(limits.memory_mb)]
+            command = [sys.executable, "-m", "moderation.rulebook.candidates", str(limits.seconds), str(limits.memory_mb)]
             try:
                 # S603: a fixed command; the candidate travels on stdin, never on the command line.
                 completed = subprocess.run(  # noqa: S603

@@ -12,15 +12,15 @@ from flask import Response, abort, current_app, g, jsonify, request
 from flask.views import MethodView
 from werkzeug.exceptions import HTTPException, InternalServerError
 
-from .. import coral
+from ..api import Blueprint
+from ..api.comments import _record  # one shape for every log row, whichever endpoint decided
 from ..config import MAX_BODY_BYTES
 from ..engine.language import detect_language, primary_language
-from ..guards import parse_json_body
-from ..perspective import UNSUPPORTED, score_attributes, suggested_verdict, utf16_offsets
 from ..rulebook import get_rulebook
 from ..storage import UnknownDecisionError, add_feedback, find_logged_decision, log_decisions, review_decision, text_digest
-from . import Blueprint
-from .comments import _record  # one shape for every log row, whichever endpoint decided
+from ..web.guards import parse_json_body
+from . import coral
+from .perspective import UNSUPPORTED, score_attributes, suggested_verdict, utf16_offsets
 from .perspective_schemas import (
     AnalyzeCommentRequestSchema,
     AnalyzeCommentResponseSchema,

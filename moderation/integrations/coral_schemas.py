@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from marshmallow import EXCLUDE, Schema, fields, validate
 
-from ..coral import ACTIONS, FLAG_REASONS, REJECTION_CODES, ROLES, STATUSES
-from .fields import CleanString
+from ..api.fields import CleanString
+from .coral import ACTIONS, FLAG_REASONS, REJECTION_CODES, ROLES, STATUSES
 
 MAX_BODY_LENGTH = 100_000
 _ID = validate.Length(max=200)  # the decision log's site and comment id columns hold 200 characters

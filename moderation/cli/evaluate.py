@@ -14,8 +14,8 @@ from typing import Any, NamedTuple
 
 import click
 
-from .config import DEFAULT_RULES_DIR
-from .engine import CATEGORIES, Ruleset, RuleSetError, load_ruleset
+from ..config import DEFAULT_RULES_DIR
+from ..engine import CATEGORIES, Ruleset, RuleSetError, load_ruleset
 
 # HateCheck functionalities whose cases must all be approved (hard negatives).
 MUST_APPROVE_PREFIXES = ("ident_", "counter_", "negate_neg", "slur_homonym", "target_obj")

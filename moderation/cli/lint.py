@@ -12,12 +12,12 @@ from typing import Any
 import click
 import yaml
 
-from .config import DEFAULT_RULES_DIR
-from .engine import Ruleset, fold
-from .engine.loader import LEXICON_DIR, better_profanity_words
-from .engine.syntax import TemplateError, expand_phrase
-from .engine.wordlist import ORDINARY_WORDS, ordinary_words
-from .evaluation import load_or_fail
+from ..config import DEFAULT_RULES_DIR
+from ..engine import Ruleset, fold
+from ..engine.loader import LEXICON_DIR, better_profanity_words
+from ..engine.syntax import TemplateError, expand_phrase
+from ..engine.wordlist import ORDINARY_WORDS, ordinary_words
+from .evaluate import load_or_fail
 
 DEFAULT_WORD_COUNT = ORDINARY_WORDS
 # Keys of rule and lexicon files whose entries name words on purpose.

@@ -6,8 +6,8 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from .engine import Assessment, Reason
-from .engine.model import Settings
+from ..engine import Assessment, Reason
+from ..engine.model import Settings
 
 # Which guideline categories each attribute stands for. An attribute scores as its highest-scoring category.
 ATTRIBUTES: dict[str, tuple[str, ...]] = {
