@@ -1,4 +1,6 @@
-"""Engine speed on eval/dev.csv: comments/s, mean and p99 µs, better-profanity side by side, and a 10,000-word list.
+"""Engine speed on eval/dev.csv: CPU and wall time per comment and per length bucket, better-profanity side by side.
+
+Also the cost of a 10,000-word list and the CPU time to compile the default rules.
 
 Run with `make bench` or `.venv/bin/python benchmarks/engine_speed.py [--json]`. See benchmarks/README.md.
 """
@@ -12,6 +14,7 @@ import platform
 import random
 import shutil
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -28,7 +31,14 @@ from moderation.engine import Ruleset, RuleSetError, load_ruleset  # noqa: E402
 DEFAULT_CSV = PROJECT.parent / "shared" / "eval" / "dev.csv"
 RESULTS = Path(__file__).resolve().parent / "results" / "latest.json"
 BIG_LIST_SIZE = 10_000
-TARGETS = {"speedup_vs_better_profanity": 100.0, "comments_per_second": 5_000.0, "big_list_cost_ratio": 1.5}
+TARGETS = {
+    "speedup_vs_better_profanity": 250.0,
+    "comments_per_cpu_second": 6_500.0,
+    "big_list_cost_ratio": 1.5,
+    "compile_cpu_seconds": 1.0,
+}
+# Comment lengths in characters: the upper bound of each bucket (the last takes the rest).
+LENGTH_BUCKETS = (80, 200, 500, 2_000)
 
 
 def read_comments(path: Path, limit: int | None) -> list[str]:
@@ -40,14 +50,41 @@ def read_comments(path: Path, limit: int | None) -> list[str]:
 
 
 def time_each(function: Callable[[str], object], texts: Sequence[str]) -> list[float]:
-    """Seconds per call of function on each text, measured one call at a time with perf_counter."""
-    clock = time.perf_counter
+    """CPU seconds of this thread per call of function on each text (time.thread_time: other processes do not count)."""
+    clock = time.thread_time
     timings = []
     for text in texts:
         started = clock()
         function(text)
         timings.append(clock() - started)
     return timings
+
+
+def bucket_of(length: int) -> str:
+    """The name of the length bucket a comment of `length` characters falls in."""
+    lower = 0
+    for upper in LENGTH_BUCKETS:
+        if length <= upper:
+            return f"{lower + 1}-{upper}"
+        lower = upper
+    return f"> {LENGTH_BUCKETS[-1]}"
+
+
+def by_length(texts: Sequence[str], timings: Sequence[float]) -> dict[str, dict[str, float]]:
+    """Mean CPU µs per comment and comments per CPU-second in each length bucket."""
+    buckets: dict[str, list[float]] = {}
+    for text, seconds in zip(texts, timings, strict=True):
+        buckets.setdefault(bucket_of(len(text)), []).append(seconds)
+    order = [bucket_of(upper) for upper in LENGTH_BUCKETS] + [bucket_of(LENGTH_BUCKETS[-1] + 1)]
+    return {
+        name: {
+            "comments": len(buckets[name]),
+            "mean_cpu_us": statistics.fmean(buckets[name]) * 1e6,
+            "comments_per_cpu_second": len(buckets[name]) / sum(buckets[name]),
+        }
+        for name in order
+        if name in buckets and sum(buckets[name]) > 0
+    }
 
 
 def percentile(values: Sequence[float], fraction: float) -> float:
@@ -58,29 +95,57 @@ def percentile(values: Sequence[float], fraction: float) -> float:
 
 
 def engine_run(ruleset: Ruleset, texts: Sequence[str], rounds: int) -> dict[str, Any]:
-    """Full evaluate() over every comment; the fastest of `rounds` whole passes for throughput."""
+    """Full evaluate() over every comment; the pass with the least CPU time of `rounds` counts, its wall time beside."""
     for text in texts[:500]:  # warm-up: caches, branch predictors, lazily built tables
         ruleset.evaluate(text)
     best: list[float] | None = None
-    best_wall = float("inf")
+    best_cpu, best_wall = float("inf"), float("inf")
     for _ in range(rounds):
-        started = time.perf_counter()
+        wall_started = time.perf_counter()
         timings = time_each(ruleset.evaluate, texts)
-        wall = time.perf_counter() - started
-        if wall < best_wall:
-            best, best_wall = timings, wall
+        wall = time.perf_counter() - wall_started
+        if sum(timings) < best_cpu:
+            best, best_cpu, best_wall = timings, sum(timings), wall
     assert best is not None
     rejected = sum(ruleset.evaluate(text).rejected for text in texts)
     return {
         "comments": len(texts),
         "rejected": rejected,
+        "comments_per_cpu_second": len(texts) / best_cpu,
         "comments_per_second": len(texts) / best_wall,
         "mean_us": statistics.fmean(best) * 1e6,
         "p50_us": percentile(best, 0.50) * 1e6,
         "p99_us": percentile(best, 0.99) * 1e6,
         "max_us": max(best) * 1e6,
+        "by_length": by_length(texts, best),
         "rounds": rounds,
     }
+
+
+# Run in a fresh interpreter, so that imports and lazily loaded word lists count as they do at start-up.
+_COMPILE_PROBE = """
+import sys, time
+started = time.process_time()
+from moderation.engine import load_ruleset
+load_ruleset(sys.argv[1], cache_dir=sys.argv[2] if len(sys.argv) > 2 else None, reuse=len(sys.argv) > 2)
+print(time.process_time() - started)
+"""
+
+
+def compile_run(rules: Path) -> dict[str, Any]:
+    """CPU seconds of a fresh process to import the engine and compile the rules, and to load them from the disk cache."""
+
+    def probe(*arguments: str) -> float:
+        output = subprocess.run(
+            [sys.executable, "-c", _COMPILE_PROBE, str(rules), *arguments], cwd=PROJECT, check=True, capture_output=True, text=True
+        )
+        return float(output.stdout.strip().splitlines()[-1])
+
+    with tempfile.TemporaryDirectory() as cache:
+        cold = min(probe() for _ in range(2))
+        probe(cache)  # fills the cache
+        cached = min(probe(cache) for _ in range(2))
+    return {"cold_cpu_seconds": cold, "cached_cpu_seconds": cached}
 
 
 def better_profanity_run(ruleset: Ruleset, sample: Sequence[str]) -> dict[str, Any]:
@@ -183,7 +248,7 @@ def word_list_run(default: Ruleset, rules: Path, texts: Sequence[str], rounds: i
 
 def table(result: dict[str, Any]) -> str:
     """A readable table of the results."""
-    engine, bp, big = result["engine"], result["better_profanity"], result["word_list"]
+    engine, bp, big, compile_ = result["engine"], result["better_profanity"], result["word_list"], result["compile"]
     met = result["targets_met"]
 
     def mark(ok: bool) -> str:
@@ -192,15 +257,36 @@ def table(result: dict[str, Any]) -> str:
     rows = [
         ("dataset", f"{result['dataset']['path']} ({engine['comments']} comments, {engine['rejected']} rejected)"),
         ("ruleset", f"{result['ruleset']['directory']}: version {result['ruleset']['version']} ({result['ruleset']['rules']} rules)"),
-        ("engine comments/s", f"{engine['comments_per_second']:,.0f}  (target >= 5,000: {mark(met['comments_per_second'])})"),
-        ("engine mean / p50 / p99", f"{engine['mean_us']:.1f} / {engine['p50_us']:.1f} / {engine['p99_us']:.1f} µs per comment"),
-        ("engine max", f"{engine['max_us']:.1f} µs"),
+        (
+            "engine comments/CPU-s",
+            f"{engine['comments_per_cpu_second']:,.0f}  "
+            f"(target >= {TARGETS['comments_per_cpu_second']:,.0f}: {mark(met['comments_per_cpu_second'])})",
+        ),
+        ("engine comments/s (wall)", f"{engine['comments_per_second']:,.0f}  (other processes on the machine slow this one)"),
+        ("engine CPU mean / p50 / p99", f"{engine['mean_us']:.1f} / {engine['p50_us']:.1f} / {engine['p99_us']:.1f} µs per comment"),
+        ("engine CPU max", f"{engine['max_us']:.1f} µs"),
+        *(
+            (
+                f"  {name} characters",
+                f"{row['comments']:>5} comments, {row['mean_cpu_us']:8.1f} µs CPU, {row['comments_per_cpu_second']:8,.0f}/CPU-s",
+            )
+            for name, row in engine["by_length"].items()
+        ),
         (f"better-profanity {bp['version']}", f"{bp['mean_us']:,.0f} µs mean (p99 {bp['p99_us']:,.0f}) on a sample of {bp['sample']}"),
         ("engine on that sample", f"{bp['engine_mean_us']:.1f} µs mean (p99 {bp['engine_p99_us']:.1f})"),
-        ("speedup vs better-profanity", f"{bp['speedup']:,.0f}x  (target >= 100x: {mark(met['speedup_vs_better_profanity'])})"),
+        (
+            "speedup vs better-profanity",
+            f"{bp['speedup']:,.0f}x in CPU time  "
+            f"(target >= {TARGETS['speedup_vs_better_profanity']:.0f}x: {mark(met['speedup_vs_better_profanity'])})",
+        ),
         ("default list", f"{big['default_mean_us']:.1f} µs per comment"),
         (f"+{big['extra_words']:,} words", f"{big['big_mean_us']:.1f} µs per comment ({big['source']})"),
         ("10k-word list / default", f"{big['ratio']:.2f}x  (target < 1.5x: {mark(met['big_list_cost_ratio'])})"),
+        (
+            "compile the rules",
+            f"{compile_['cold_cpu_seconds']:.2f} s CPU in a fresh process (target <= {TARGETS['compile_cpu_seconds']:.0f} s: "
+            f"{mark(met['compile_cpu_seconds'])}), {compile_['cached_cpu_seconds']:.2f} s from the disk cache",
+        ),
         ("python", result["python"]),
     ]
     width = max(len(name) for name, _ in rows)
@@ -235,6 +321,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     engine = engine_run(ruleset, texts, args.rounds)
     bp = better_profanity_run(ruleset, sample)
     big = word_list_run(ruleset, args.rules, texts, args.rounds)
+    compiled = compile_run(args.rules)
     result: dict[str, Any] = {
         "dataset": {"path": str(args.csv), "comments": len(texts)},
         "python": f"{platform.python_implementation()} {platform.python_version()} on {platform.machine()}",
@@ -242,10 +329,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         "engine": engine,
         "better_profanity": bp,
         "word_list": big,
+        "compile": compiled,
         "targets": TARGETS,
         "targets_met": {
             "speedup_vs_better_profanity": bp["speedup"] >= TARGETS["speedup_vs_better_profanity"],
-            "comments_per_second": engine["comments_per_second"] >= TARGETS["comments_per_second"],
+            "comments_per_cpu_second": engine["comments_per_cpu_second"] >= TARGETS["comments_per_cpu_second"],
+            "compile_cpu_seconds": compiled["cold_cpu_seconds"] <= TARGETS["compile_cpu_seconds"],
             "big_list_cost_ratio": big["ratio"] < TARGETS["big_list_cost_ratio"],
         },
     }
