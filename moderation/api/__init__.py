@@ -23,7 +23,7 @@ class Blueprint(flask_smorest.Blueprint):
     ARGUMENTS_PARSER = GuardedJsonParser()
 
 
-BEARER = [{"bearerAuth": []}]
+BEARER: list[dict[str, list[str]]] = [{"bearerAuth": []}]
 
 
 def init_app(app: Flask) -> None:

@@ -333,7 +333,7 @@ def find_repeats(ruleset: Ruleset, rows: Iterable[Row]) -> list[Repeat]:
     # UTF-8 bytes, because one emoji makes a str four bytes a character and its search twice as slow;
     # a substring of valid UTF-8 is a substring of the text.
     joined = "\n".join(text for _, text in texts).encode()
-    repeats = []
+    repeats: list[Repeat] = []
     for rule in ruleset.rules:
         for example in dict.fromkeys((*rule.examples.reject, *rule.examples.approve)):
             key = normalise(example)
@@ -378,9 +378,9 @@ def format_report(report: Report, errors: int = 0) -> str:
             lines.append(f"{'  ' + name:<{width}} {counts.rows:>6} {_number(counts.recall):>6} {_number(counts.attribution):>11}")
     if report.by_note:
         lines += ["", f"{'by HateCheck functionality':<{width}} {'rows':>6} {'label':>7} {'acc':>6}"]
-        for name, counts in sorted(report.by_note.items()):
-            label = "reject" if counts.tp + counts.fn else "approve"
-            lines.append(f"{'  ' + name:<{width}} {counts.rows:>6} {label:>7} {_percent(counts.accuracy)}")
+        for name, note_counts in sorted(report.by_note.items()):
+            label = "reject" if note_counts.tp + note_counts.fn else "approve"
+            lines.append(f"{'  ' + name:<{width}} {note_counts.rows:>6} {label:>7} {_percent(note_counts.accuracy)}")
         lines.append(
             "  must approve (ident_, counter_, negate_neg, slur_homonym, target_obj): accuracy " + _percent(report.must_approve.accuracy)
         )

@@ -127,7 +127,7 @@ class IdleException:
 
 def idle_exceptions(ruleset: Ruleset) -> list[IdleException]:
     """Exceptions (unless, unless_near, unless_patterns) that cancel a hit on none of their rule's approve examples."""
-    idle = []
+    idle: list[IdleException] = []
     for rule in ruleset.rules:
         if not rule.exception_texts:
             continue

@@ -280,7 +280,7 @@ def rules_explain(text: str, directory: Path | None, as_json: bool, color: bool 
 # --- rules replay -----------------------------------------------------------------------------
 
 
-class SinceType(click.ParamType):
+class SinceType(click.ParamType):  # type: ignore[type-arg]
     """A start time: a date, an ISO date-time (UTC unless it says otherwise), or an age like 24h or 7d."""
 
     name = "DATE"
@@ -403,6 +403,8 @@ def replay(rows: Iterator[Any], candidate: Ruleset, reviews_known: bool, example
             "rules": new_rules,
             "matches": [[m.start, m.end] for r in decision.reasons if r.mode == "enforce" for m in r.matches],
         }
+        categories: Sequence[str]
+        rules: Sequence[str | None]
         if decision.rejected:
             change, categories, rules = result.newly_rejected, decision.categories, new_rules
         else:
@@ -483,7 +485,7 @@ def rules_replay(
         raise click.ClickException(f"the decision log at {engine.url!r} has no decisions table yet") from None
     except SQLAlchemyError as error:
         raise click.ClickException(f"cannot read the decision log at {engine.url!r}: {error.__class__.__name__}") from None
-    data = {
+    data: dict[str, Any] = {
         "candidate": {"directory": str(directory), "version": candidate.version, "rules": len(candidate.rules)},
         "since": since.isoformat() if since else None,
         "limit": limit,

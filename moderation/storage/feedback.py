@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy import JSON, Column, DateTime, Engine, Integer, String, Table, Text, case, delete, func, or_, select
 
-from .queries import _engine
+from .engine import resolve_engine as _engine
 from .tables import decisions, metadata
 from .times import as_utc
 
