@@ -16,11 +16,10 @@ import ahocorasick
 from .tokens import LEET
 
 # Misspellings, the two that readers make and obfuscators use: two neighbouring letters swapped (in a
-# word of MIN_SWAP_LENGTH letters or more; in a word of up to SHORT_WORD letters, not the last letter)
+# word of MIN_SWAP_LENGTH letters or more: "idoit", "dubm")
 # and one letter left out (of a word of MIN_DROP_LENGTH letters or more). The first letter always
 # stays: readers recognise a word by it, and keeping it avoids most collisions with names.
 MIN_SWAP_LENGTH = 4
-SHORT_WORD = 4
 MIN_DROP_LENGTH = 5
 # Masked letters ("s**t", "f*ck"): at least this many letters shown, and no more masks than letters.
 MIN_SHOWN_LETTERS = 2
@@ -52,8 +51,6 @@ def is_typo(token: str, word: str) -> bool:
         return False
     differ = [index for index in range(size) if token[index] != word[index]]
     if len(differ) != 2 or differ[1] != differ[0] + 1 or differ[0] == 0:
-        return False
-    if size <= SHORT_WORD and differ[1] == size - 1:
         return False
     first, second = differ
     return token[first] == word[second] and token[second] == word[first]

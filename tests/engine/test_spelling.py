@@ -21,7 +21,8 @@ SPELLER = Speller(
         ("idoit", "idiot", True),  # neighbours swapped
         ("wmoen", "women", True),
         ("deaht", "death", True),  # the last two of a five-letter word
-        ("jims", "jism", False),  # a four-letter word keeps its last letter
+        ("dubm", "dumb", True),  # the last two of a four-letter word
+        ("gya", "gay", False),  # a three-letter word is too short to read as a typo
         ("fcuk", "fuck", True),
         ("stupd", "stupid", True),  # one letter left out
         ("tupid", "stupid", False),  # never the first letter
