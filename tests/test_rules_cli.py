@@ -16,7 +16,8 @@ from flask.testing import FlaskClient, FlaskCliRunner
 from test_hot_reload import PROFANITY, PROFANITY_TYPO, SHADOW_RULE, THREATS, bearer, write_rules
 
 from moderation.cli import main
-from moderation.cli.rules import hint, replay
+from moderation.cli.rules_load import hint
+from moderation.cli.rules_replay import replay
 from moderation.engine import RuleError, load_ruleset
 
 

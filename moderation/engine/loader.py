@@ -12,6 +12,7 @@ from marshmallow import ValidationError
 
 from .budgets import LIMITS, compile_pattern
 from .errors import RuleError, RuleSetError
+from .examples import failing_examples
 from .grammar import Grammar, LexiconSpec
 from .lexicon_files import better_profanity_words, lexicon_specs
 from .model import SUBCATEGORIES, Examples, NearCue, Rule, Settings, SourceLocation
@@ -365,10 +366,6 @@ class RuleLoader:
         return compiled
 
     def _check_examples(self, ruleset: Ruleset) -> None:
-        for rule in ruleset.rules:
-            for text in rule.examples.reject:
-                if rule.id not in ruleset.fired_rule_ids(text):
-                    self.errors.add(f"example to reject does not fire the rule: {text!r}", rule.location.file, rule.location.line, rule.id)
-            for text in rule.examples.approve:
-                if rule.id in ruleset.fired_rule_ids(text):
-                    self.errors.add(f"example to approve fires the rule: {text!r}", rule.location.file, rule.location.line, rule.id)
+        for failure in failing_examples(ruleset):
+            rule = failure.rule
+            self.errors.add(failure.message, rule.location.file, rule.location.line, rule.id)
