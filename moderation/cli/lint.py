@@ -14,7 +14,8 @@ import yaml
 
 from ..config import DEFAULT_RULES_DIR
 from ..engine import Ruleset, fold
-from ..engine.loader import LEXICON_DIR, better_profanity_words
+from ..engine.files import rule_file_paths
+from ..engine.loader import better_profanity_words
 from ..engine.syntax import TemplateError, expand_phrase
 from ..engine.wordlist import ORDINARY_WORDS, ordinary_words
 from .rules_load import load_or_exit
@@ -79,9 +80,8 @@ def named_words(directory: Path) -> NamedWords:
     """
     named = {fold(word).text for word in better_profanity_words()}
     roots: set[str] = set()
-    files = [(path, False) for path in directory.glob("*.y*ml")]
-    files += [(path, True) for path in (directory / LEXICON_DIR).glob("*.y*ml")]
-    for path, in_lexicon_file in files:
+    for path in rule_file_paths(directory):
+        in_lexicon_file = path.parent != directory
         try:
             document = yaml.safe_load(path.read_text(encoding="utf-8"))
         except (OSError, yaml.YAMLError):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -13,6 +12,7 @@ from marshmallow import ValidationError
 from .budgets import LIMITS, compile_pattern
 from .errors import RuleError, RuleSetError
 from .examples import failing_examples
+from .files import LEXICON_DIR, SETTINGS_FILE, RuleFiles, read_rule_files
 from .grammar import Grammar, LexiconSpec
 from .lexicon_files import better_profanity_words, lexicon_specs
 from .model import SUBCATEGORIES, Examples, NearCue, Rule, Settings, SourceLocation
@@ -25,9 +25,6 @@ from .symbols import Sym
 from .syntax import TemplateError
 from .wordlist import common_words, function_words, known_words
 from .yamlsource import LineDict, LineList, YAMLBudgetError, load_yaml
-
-SETTINGS_FILE = "settings.yml"
-LEXICON_DIR = "lexicons"
 
 __all__ = ["LEXICON_DIR", "SETTINGS_FILE", "RuleLoader", "better_profanity_words"]
 
@@ -74,20 +71,21 @@ def _item_line(node: Any, index: int) -> int | None:
 class RuleLoader:
     """Reads one rule directory; load() returns a Ruleset or raises RuleSetError with every error."""
 
-    def __init__(self, directory: str | Path, check_examples: bool = True):
+    def __init__(self, directory: str | Path, check_examples: bool = True, files: RuleFiles | None = None, shown_as: str | None = None):
+        """`files`: the directory's files already read (else load() reads them); `shown_as`: the directory's name in errors."""
         self.directory = Path(directory)
         self.check_examples = check_examples
+        self.shown_as = shown_as or str(self.directory)
         self.errors = _Collector()
-        self._digest = hashlib.sha256()
+        self._given = files
+        self._source = RuleFiles({}, "")
         self._files: list[str] = []
         self._grammar: Grammar | None = None
         self._entries = 0
         self._pattern_program = [0]
 
-    def _read(self, path: Path) -> Any:
-        relative = path.relative_to(self.directory).as_posix()
-        data = path.read_bytes()
-        self._digest.update(relative.encode() + b"\0" + data + b"\0")
+    def _read(self, relative: str) -> Any:
+        data = self._source.contents[relative]
         self._files.append(relative)
         try:
             return load_yaml(data.decode("utf-8"))
@@ -119,16 +117,17 @@ class RuleLoader:
     def load(self) -> Ruleset:
         """Compile the directory; raise RuleSetError listing every problem found."""
         if not self.directory.is_dir():
-            raise RuleSetError([RuleError(f"rule directory {self.directory} does not exist")])
+            raise RuleSetError([RuleError(f"rule directory {self.shown_as} does not exist")])
+        self._source = self._given or read_rule_files(self.directory)
         self._grammar = Grammar(self._load_lexicons(), self.errors.add)
         settings = self._load_settings()
         rules: list[Rule] = []
         seen_ids: dict[str, str] = {}
-        rule_files = sorted(p for p in self.directory.glob("*.y*ml") if p.name != SETTINGS_FILE)
+        rule_files = self._source.rule_files()
         if not rule_files:
-            self.errors.add("no rule files (*.yml) in the directory", str(self.directory))
-        for path in rule_files:
-            for rule in self._load_rule_file(path):
+            self.errors.add("no rule files (*.yml) in the directory", self.shown_as)
+        for relative in rule_files:
+            for rule in self._load_rule_file(relative):
                 if rule.id in seen_ids:
                     self.errors.add(
                         f"duplicate rule id {rule.id!r} (first defined at {seen_ids[rule.id]})",
@@ -140,11 +139,11 @@ class RuleLoader:
                 seen_ids[rule.id] = str(rule.location)
                 rules.append(rule)
         if len(rules) > LIMITS.rules:
-            self.errors.add(f"{len(rules)} rules: at most {LIMITS.rules}", str(self.directory))
+            self.errors.add(f"{len(rules)} rules: at most {LIMITS.rules}", self.shown_as)
         self._compile_unused_lexicons()
         if self.errors.errors:
             raise RuleSetError(self.errors.errors)
-        ruleset = Ruleset(tuple(rules), settings, self._digest.hexdigest()[:12], self._compiled(settings.safe_words), tuple(self._files))
+        ruleset = Ruleset(tuple(rules), settings, self._source.digest[:12], self._compiled(settings.safe_words), tuple(self._files))
         if self.check_examples:
             self._check_examples(ruleset)
         if self.errors.errors:
@@ -171,9 +170,8 @@ class RuleLoader:
 
     def _load_lexicons(self) -> dict[str, LexiconSpec]:
         specs: dict[str, LexiconSpec] = {}
-        for path in sorted((self.directory / LEXICON_DIR).glob("*.y*ml")):
-            document = self._read(path)
-            relative = self._files[-1]
+        for relative in self._source.lexicon_files():
+            document = self._read(relative)
             if document is None:
                 continue
             if not isinstance(document, LineDict):
@@ -215,10 +213,9 @@ class RuleLoader:
             return None
 
     def _load_settings(self) -> Settings:
-        path = self.directory / SETTINGS_FILE
-        if not path.exists():
+        if SETTINGS_FILE not in self._source.contents:
             return Settings()
-        document = self._read(path)
+        document = self._read(SETTINGS_FILE)
         if document is None:
             return Settings()
         if not isinstance(document, LineDict):
@@ -237,9 +234,8 @@ class RuleLoader:
             data["thresholds"], frozenset(data["allowed_domains"]), safe, tuple(allow), tuple(mentions), tuple(data["languages"])
         )
 
-    def _load_rule_file(self, path: Path) -> list[Rule]:
-        document = self._read(path)
-        relative = self._files[-1]
+    def _load_rule_file(self, relative: str) -> list[Rule]:
+        document = self._read(relative)
         if document is None:
             return []
         if not isinstance(document, LineDict):
@@ -258,7 +254,7 @@ class RuleLoader:
             if not isinstance(raw, LineDict):
                 self.errors.add("each rule is a mapping with id, message, what it matches and examples", relative, line)
                 continue
-            rule_id = f"{path.stem}/{raw.get('id')}"
+            rule_id = f"{Path(relative).stem}/{raw.get('id')}"
             try:
                 data = RuleSchema().load(raw)
             except ValidationError as error:
