@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import difflib
-import re
 import sys
 from pathlib import Path
 from typing import NoReturn
@@ -12,6 +11,7 @@ import click
 from flask import current_app
 
 from ..engine import RuleError, Ruleset, RuleSetError, load_ruleset
+from ..engine.errors import ErrorKind
 from ..engine.schemas import ExamplesSchema, LexiconSchema, RuleFileSchema, RuleSchema, SettingsSchema
 from .output import json_out
 
@@ -39,26 +39,15 @@ def _known_keys() -> list[str]:
 
 
 def hint(problem: RuleError) -> str | None:
-    """What to do about a load error, when the message alone does not say it."""
-    message = problem.message
-    unknown = re.match(r"^(?:[\w.]+\.)?(\w+): unknown key$", message)
-    if unknown:
-        close = difflib.get_close_matches(unknown.group(1), _known_keys(), n=1)
-        return f"did you mean `{close[0]}`?" if close else "remove it; docs/rules.md lists the keys"
-    missing = re.match(r"^([\w.]+): Missing data for required field\.$", message)
-    if missing:
-        return f"add `{missing.group(1).split('.')[-1]}:`"
-    if message.startswith("example to reject does not fire the rule"):
-        return "widen the rule so it matches this text, or drop the example; `rules explain --rules DIR TEXT` shows what fires"
-    if message.startswith("example to approve fires the rule"):
-        return "add an `unless:` exception or narrow the rule; `rules explain --rules DIR TEXT` shows the match"
-    if message.startswith("YAML syntax error"):
-        return "check the indentation and quotes on this line and the one before"
-    if "unknown lexicon" in message:
-        return "define it in a file under lexicons/ or fix the name"
-    if "written twice" in message:
-        return "keep one of them"
-    return None
+    """What to do about a load error, chosen by its kind: a close key for a misspelt one, else the kind's advice."""
+    last_key = problem.key.split(".")[-1] if problem.key else None
+    if problem.kind is ErrorKind.UNKNOWN_KEY and last_key:
+        close = difflib.get_close_matches(last_key, _known_keys(), n=1)
+        if close:
+            return f"did you mean `{close[0]}`?"
+    if problem.kind is ErrorKind.MISSING_KEY and last_key:
+        return f"add `{last_key}:`"
+    return problem.kind.hint
 
 
 def report_load_errors(directory: Path, error: RuleSetError, as_json: bool) -> NoReturn:

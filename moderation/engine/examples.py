@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from .errors import ErrorKind
 from .model import Match, Rule, Verdict
 from .ruleset import Ruleset
 
@@ -17,6 +18,11 @@ class ExampleFailure:
     expected: Verdict
     text: str
     matches: tuple[Match, ...] = ()
+
+    @property
+    def kind(self) -> ErrorKind:
+        """The load error's kind for this failure."""
+        return ErrorKind.EXAMPLE_NOT_FIRED if self.expected == "reject" else ErrorKind.EXAMPLE_FIRED
 
     @property
     def message(self) -> str:

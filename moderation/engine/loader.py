@@ -8,9 +8,10 @@ from typing import Any
 
 import yaml
 from marshmallow import ValidationError
+from marshmallow.fields import Field
 
 from .budgets import LIMITS, compile_pattern
-from .errors import RuleError, RuleSetError
+from .errors import ErrorKind, RuleError, RuleSetError
 from .examples import failing_examples
 from .files import LEXICON_DIR, SETTINGS_FILE, RuleFiles, read_rule_files
 from .grammar import Grammar, LexiconSpec
@@ -35,8 +36,16 @@ class _Collector:
     def __init__(self) -> None:
         self.errors: list[RuleError] = []
 
-    def add(self, message: str, file: str | None, line: int | None = None, rule: str | None = None) -> None:
-        self.errors.append(RuleError(message, file, line, rule))
+    def add(
+        self,
+        message: str,
+        file: str | None,
+        line: int | None = None,
+        rule: str | None = None,
+        kind: ErrorKind = ErrorKind.OTHER,
+        key: str | None = None,
+    ) -> None:
+        self.errors.append(RuleError(message, file, line, rule, kind, key))
 
     def marshmallow(self, error: ValidationError, file: str, node: Any, rule: str | None = None) -> None:
         """Report each field of a marshmallow error at the line of that field."""
@@ -45,7 +54,21 @@ class _Collector:
             line = node.line_of(top) if isinstance(node, LineDict) else getattr(node, "line", None)
             if isinstance(node, LineDict) and top == "_rule":
                 line = node.line
-            self.add(f"{field_name}: {'; '.join(messages)}" if top != "_rule" else "; ".join(messages), file, line, rule)
+            message = f"{field_name}: {'; '.join(messages)}" if top != "_rule" else "; ".join(messages)
+            self.add(message, file, line, rule, _schema_kind(messages), None if top in ("_rule", "_schema") else field_name)
+
+
+# The two structural schema errors: an unknown key (marshmallow's "Unknown field.", renamed) and a missing one.
+_UNKNOWN_KEY = "unknown key"
+_MISSING_KEY = Field.default_error_messages["required"]
+
+
+def _schema_kind(messages: list[str]) -> ErrorKind:
+    if messages == [_UNKNOWN_KEY]:
+        return ErrorKind.UNKNOWN_KEY
+    if messages == [_MISSING_KEY]:
+        return ErrorKind.MISSING_KEY
+    return ErrorKind.BAD_VALUE
 
 
 def _flatten(messages: Any, prefix: str = "") -> Iterator[tuple[str, list[str]]]:
@@ -54,7 +77,7 @@ def _flatten(messages: Any, prefix: str = "") -> Iterator[tuple[str, list[str]]]
             yield from _flatten(value, f"{prefix}.{key}" if prefix else str(key))
     elif isinstance(messages, list):
         if all(isinstance(message, str) for message in messages):
-            yield prefix or "_schema", [message.replace("Unknown field.", "unknown key") for message in messages]
+            yield prefix or "_schema", [message.replace("Unknown field.", _UNKNOWN_KEY) for message in messages]
         else:
             for message in messages:
                 yield from _flatten(message, prefix)
@@ -94,14 +117,17 @@ class RuleLoader:
         except yaml.YAMLError as error:
             mark = getattr(error, "problem_mark", None)
             problem = getattr(error, "problem", None) or str(error)
-            message = problem if isinstance(error, YAMLBudgetError) else f"YAML syntax error: {problem}"
-            self.errors.add(message, relative, mark.line + 1 if mark else None)
+            line = mark.line + 1 if mark else None
+            if isinstance(error, YAMLBudgetError):
+                self.errors.add(problem, relative, line, kind=ErrorKind.LIMIT)
+            else:
+                self.errors.add(f"YAML syntax error: {problem}", relative, line, kind=ErrorKind.YAML_SYNTAX)
         return None
 
     def _report_duplicates(self, node: Any, file: str) -> None:
         if isinstance(node, LineDict):
             for key, line in node.duplicates:
-                self.errors.add(f"key {key!r} is written twice", file, line)
+                self.errors.add(f"key {key!r} is written twice", file, line, kind=ErrorKind.DUPLICATE_KEY)
             for value in node.values():
                 self._report_duplicates(value, file)
         elif isinstance(node, list):
@@ -117,7 +143,7 @@ class RuleLoader:
     def load(self) -> Ruleset:
         """Compile the directory; raise RuleSetError listing every problem found."""
         if not self.directory.is_dir():
-            raise RuleSetError([RuleError(f"rule directory {self.shown_as} does not exist")])
+            raise RuleSetError([RuleError(f"rule directory {self.shown_as} does not exist", kind=ErrorKind.LAYOUT)])
         self._source = self._given or read_rule_files(self.directory)
         self._grammar = Grammar(self._load_lexicons(), self.errors.add)
         settings = self._load_settings()
@@ -125,7 +151,7 @@ class RuleLoader:
         seen_ids: dict[str, str] = {}
         rule_files = self._source.rule_files()
         if not rule_files:
-            self.errors.add("no rule files (*.yml) in the directory", self.shown_as)
+            self.errors.add("no rule files (*.yml) in the directory", self.shown_as, kind=ErrorKind.LAYOUT)
         for relative in rule_files:
             for rule in self._load_rule_file(relative):
                 if rule.id in seen_ids:
@@ -134,12 +160,13 @@ class RuleLoader:
                         rule.location.file,
                         rule.location.line,
                         rule.id,
+                        ErrorKind.DUPLICATE_ID,
                     )
                     continue
                 seen_ids[rule.id] = str(rule.location)
                 rules.append(rule)
         if len(rules) > LIMITS.rules:
-            self.errors.add(f"{len(rules)} rules: at most {LIMITS.rules}", self.shown_as)
+            self.errors.add(f"{len(rules)} rules: at most {LIMITS.rules}", self.shown_as, kind=ErrorKind.LIMIT)
         self._compile_unused_lexicons()
         if self.errors.errors:
             raise RuleSetError(self.errors.errors)
@@ -166,7 +193,7 @@ class RuleLoader:
                 self.grammar.lexicon(name)
             except TemplateError as error:
                 spec = self.grammar.specs[name]
-                self.errors.add(str(error), spec.file, spec.line)
+                self.errors.add(str(error), spec.file, spec.line, kind=error.kind)
 
     def _load_lexicons(self) -> dict[str, LexiconSpec]:
         specs: dict[str, LexiconSpec] = {}
@@ -290,7 +317,7 @@ class RuleLoader:
                 try:
                     symbol = self.grammar.words(data[key], f"{key} of {rule_id}")
                 except TemplateError as error:
-                    self.errors.add(f"{key}: {error}", file, raw.line_of(key), rule_id)
+                    self.errors.add(f"{key}: {error}", file, raw.line_of(key), rule_id, error.kind)
                     continue
                 if symbol is not None:
                     templates.append(symbol)
@@ -305,7 +332,7 @@ class RuleLoader:
             try:
                 of = frozenset(word for entry in cue["of"] for word in self.grammar.words_of(entry))
             except TemplateError as error:
-                self.errors.add(f"unless_near of: {error}", file, line, rule_id)
+                self.errors.add(f"unless_near of: {error}", file, line, rule_id, error.kind)
                 continue
             near.extend(NearCue(symbol, cue["window"], of) for symbol in cue_words)
             texts.extend(f"unless_near (within {cue['window']}): {text}" for text in cue["words"])
@@ -347,7 +374,7 @@ class RuleLoader:
             try:
                 compiled.append(self.grammar.template(entry, modifiers))
             except TemplateError as error:
-                self.errors.add(f"{key}: {error}", file, line or _item_line(raw.get(key), index), rule_id)
+                self.errors.add(f"{key}: {error}", file, line or _item_line(raw.get(key), index), rule_id, error.kind)
         return compiled
 
     def _patterns(self, entries: list[str], raw: LineDict, key: str, file: str, rule_id: str) -> list[Any]:
@@ -364,4 +391,4 @@ class RuleLoader:
     def _check_examples(self, ruleset: Ruleset) -> None:
         for failure in failing_examples(ruleset):
             rule = failure.rule
-            self.errors.add(failure.message, rule.location.file, rule.location.line, rule.id)
+            self.errors.add(failure.message, rule.location.file, rule.location.line, rule.id, failure.kind)

@@ -107,7 +107,7 @@ def _answer(completed: subprocess.CompletedProcess[str], limits: SandboxLimits) 
         raise RuntimeError(f"candidate sandbox failed with status {completed.returncode}: {completed.stderr[-2000:]}")
     answer: dict[str, Any] = json.loads(completed.stdout)
     if "errors" in answer:
-        raise RuleSetError([RuleError(**error) for error in answer["errors"]])
+        raise RuleSetError([RuleError.from_record(error) for error in answer["errors"]])
     explanation: dict[str, Any] = answer["explanation"]
     return explanation
 
@@ -147,7 +147,7 @@ def _compile_and_explain(live: str, scratch: str, files: dict[str, str | None], 
         # Errors name files relative to the directory, and the directory as <candidate>: never the temporary path.
         ruleset = RuleLoader(root, check_examples=check_examples, shown_as="<candidate>").load()
     except RuleSetError as error:
-        return {"errors": [problem.to_dict() for problem in error.errors]}
+        return {"errors": [problem.to_record() for problem in error.errors]}
     return {"explanation": explain(ruleset, text)}
 
 
