@@ -20,12 +20,13 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     config.init_app(app, test_config)
     proxy.init_app(app)
-    errors.init_app(app)
     guards.init_app(app)
     auth.init_app(app)
     rulebook.init_app(app)
     storage.init_app(app)
     init_api(app)
+    # After the API: flask-smorest installs its own error handler, and the project's one shape replaces it.
+    errors.init_app(app)
     init_review(app)
     init_cli(app)
     return app

@@ -10,7 +10,19 @@ from typing import Any
 from flask import Flask
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_RULES_DIR = PROJECT_ROOT / "rules"
+# The default rules inside an installed package (setup.py copies rules/ there when it builds the wheel).
+PACKAGED_RULES_DIR = Path(__file__).resolve().parent / "rules"
+
+
+def default_rules_dir() -> Path:
+    """The rules used when MODERATION_RULES_DIR is not set: a checkout's rules/ (the admin's copy), else the packaged ones."""
+    checkout = PROJECT_ROOT / "rules"
+    if (PROJECT_ROOT / "setup.cfg").is_file() and checkout.is_dir():
+        return checkout
+    return PACKAGED_RULES_DIR
+
+
+DEFAULT_RULES_DIR = default_rules_dir()
 MAX_TEXT_LENGTH = 20_000
 MAX_BATCH = 100
 MAX_BODY_BYTES = 1024 * 1024

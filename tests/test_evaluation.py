@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from moderation.cli.evaluate import Counts, eval_command, read_rows
+from moderation.cli.eval_report import Counts
+from moderation.cli.evaluate import eval_command, read_rows
 
 RULES = {
     "profanity.yml": """

@@ -16,8 +16,10 @@ from flask.testing import FlaskClient, FlaskCliRunner
 from test_hot_reload import PROFANITY, PROFANITY_TYPO, SHADOW_RULE, THREATS, bearer, write_rules
 
 from moderation.cli import main
-from moderation.cli.rules import hint, replay
+from moderation.cli.rules_load import hint
+from moderation.cli.rules_replay import replay
 from moderation.engine import RuleError, load_ruleset
+from moderation.engine.errors import ErrorKind
 
 
 @pytest.fixture
@@ -56,20 +58,20 @@ def test_check_reports_a_typo_with_its_line(runner: FlaskCliRunner, tmp_path: Pa
 
 
 @pytest.mark.parametrize(
-    ("message", "advice"),
+    ("message", "kind", "key", "advice"),
     [
-        ("templtes: unknown key", "did you mean `templates`?"),
-        ("examples.rejct: unknown key", "did you mean `reject`?"),
-        ("zzzzzz: unknown key", "remove it"),
-        ("example to approve fires the rule: 'x'", "`unless:`"),
-        ("example to reject does not fire the rule: 'x'", "widen the rule"),
-        ("YAML syntax error: expected ',' or ']'", "indentation"),
-        ("templates: unknown lexicon {foo}", "lexicons/"),
-        ("mode: Must be one of: enforce, shadow.", None),
+        ("templtes: unknown key", ErrorKind.UNKNOWN_KEY, "templtes", "did you mean `templates`?"),
+        ("examples.rejct: unknown key", ErrorKind.UNKNOWN_KEY, "examples.rejct", "did you mean `reject`?"),
+        ("zzzzzz: unknown key", ErrorKind.UNKNOWN_KEY, "zzzzzz", "remove it"),
+        ("example to approve fires the rule: 'x'", ErrorKind.EXAMPLE_FIRED, None, "`unless:`"),
+        ("example to reject does not fire the rule: 'x'", ErrorKind.EXAMPLE_NOT_FIRED, None, "widen the rule"),
+        ("YAML syntax error: expected ',' or ']'", ErrorKind.YAML_SYNTAX, None, "indentation"),
+        ("templates: unknown lexicon {foo}", ErrorKind.UNKNOWN_LEXICON, None, "lexicons/"),
+        ("mode: Must be one of: enforce, shadow.", ErrorKind.BAD_VALUE, "mode", None),
     ],
 )
-def test_load_errors_come_with_what_to_do(message: str, advice: str | None) -> None:
-    found = hint(RuleError(message, "x.yml", 1, "x/y"))
+def test_load_errors_come_with_what_to_do(message: str, kind: ErrorKind, key: str | None, advice: str | None) -> None:
+    found = hint(RuleError(message, "x.yml", 1, "x/y", kind, key))
     assert found == advice if advice is None else advice in (found or "")
 
 

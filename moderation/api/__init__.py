@@ -41,7 +41,3 @@ def init_app(app: Flask) -> None:
         api.register_blueprint(module.blp)
     app.register_blueprint(perspective.fallback)
     app.extensions["moderation.api"] = api
-    # flask-smorest installs its own error handler; the project's one shape replaces it.
-    from ..web.errors import init_app as init_errors
-
-    init_errors(app)

@@ -8,29 +8,12 @@ from flask.views import MethodView
 
 from ..engine.language import language_report
 from ..rulebook import get_rulebook
-from ..storage import log_decisions
+from ..storage import log_decisions, log_record
 from ..web.auth import require_role
 from . import BEARER, Blueprint
 from .schemas import BatchResultSchema, BatchSchema, CommentSchema, DecisionSchema
 
 blp = Blueprint("comments", __name__, url_prefix="/v1/comments", description="Submit comments for a decision.")
-
-
-def _record(comment: dict[str, Any], body: dict[str, Any], source: str) -> dict[str, Any]:
-    """The log row for one decision (`body` is Decision.to_dict()); the text is stored exactly as submitted."""
-    return {
-        "source": source,
-        "site": comment.get("site"),
-        "comment_id": comment.get("comment_id"),
-        "language": comment.get("language"),
-        "text": comment["text"],
-        "author": comment.get("author"),
-        "article": comment.get("article"),
-        "decision": body["decision"],
-        "categories": body["categories"],
-        "reasons": body["reasons"],
-        "ruleset": body["ruleset"],
-    }
 
 
 def decide(comments: list[dict[str, Any]], source: str) -> list[dict[str, Any]]:
@@ -41,7 +24,7 @@ def decide(comments: list[dict[str, Any]], source: str) -> list[dict[str, Any]]:
     languages = [language_report(comment["text"], ruleset.settings.languages) for comment in comments]
     # The log keeps the language the site declared, else the one detected.
     logged = [{**c, "language": c.get("language") or found.detected} for c, found in zip(comments, languages, strict=True)]
-    ids = log_decisions([_record(c, body, source) for c, body in zip(logged, bodies, strict=True)])
+    ids = log_decisions([log_record(c, body, source) for c, body in zip(logged, bodies, strict=True)])
     return [
         {**body, "decision_id": decision_id, "language": found.to_dict()}
         for body, decision_id, found in zip(bodies, ids, languages, strict=True)

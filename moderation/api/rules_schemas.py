@@ -8,8 +8,9 @@ from typing import Any
 from marshmallow import Schema, ValidationError, fields, validate, validates
 
 from ..config import MAX_TEXT_LENGTH
+from ..engine import MODES
 from .fields import CleanString
-from .schemas import MatchSchema, ReasonSchema
+from .schemas import ReasonSchema
 
 # Candidate files: a rule file, settings.yml, or a lexicon; nothing that can leave the directory.
 # Matched whole (fullmatch): `$` would let "x.yml\n" through.
@@ -42,7 +43,7 @@ class RuleSummarySchema(Schema):
     id = fields.String(required=True)
     category = fields.String(required=True)
     subcategory = fields.String(allow_none=True)
-    mode = fields.String(required=True, metadata={"enum": ["enforce", "shadow"]})
+    mode = fields.String(required=True, metadata={"enum": list(MODES)})
     score = fields.Float(required=True)
     message = fields.String(required=True)
     file = fields.String(required=True)
@@ -121,19 +122,13 @@ class RuleTestSchema(Schema):
             raise ValidationError(f"The candidate files hold {total} characters; at most {MAX_CANDIDATE_TOTAL_CHARS}.")
 
 
-class HitSchema(Schema):
-    """A rule that fired, enforced or shadow, whether or not it decided."""
+class HitSchema(ReasonSchema):
+    """A rule that fired, enforced or shadow, whether or not it decided: a reason with its score and place."""
 
-    rule = fields.String(required=True)
-    category = fields.String(required=True)
-    subcategory = fields.String(allow_none=True)
-    message = fields.String(required=True)
-    mode = fields.String(required=True, metadata={"enum": ["enforce", "shadow"]})
     score = fields.Float(required=True)
     decides = fields.Boolean(required=True, metadata={"description": "True when this hit is one of the decision's reasons."})
     file = fields.String(allow_none=True)
     line = fields.Integer(allow_none=True)
-    matches = fields.List(fields.Nested(MatchSchema), required=True)
 
 
 class CategoryScoreSchema(Schema):

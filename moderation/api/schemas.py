@@ -7,6 +7,7 @@ from typing import Any
 from marshmallow import Schema, ValidationError, fields, validate, validates
 
 from ..config import MAX_BATCH, MAX_TEXT_LENGTH
+from ..engine import MODES
 from .fields import CleanString
 
 _SHORT = validate.Length(max=500)
@@ -75,7 +76,7 @@ class ReasonSchema(Schema):
     category = fields.String(required=True)
     subcategory = fields.String(allow_none=True)
     message = fields.String(required=True)
-    mode = fields.String(required=True, metadata={"enum": ["enforce", "shadow"]})
+    mode = fields.String(required=True, metadata={"enum": list(MODES)})
     matches = fields.List(fields.Nested(MatchSchema), required=True)
 
 

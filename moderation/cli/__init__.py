@@ -72,7 +72,7 @@ def rules_group() -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 def rules_check(directory: Path | None, as_json: bool) -> None:
     """Validate a rule directory (default: the configured one) and run every rule's examples."""
-    from .rules import load_or_exit  # every error with a hint of what to do; exits 1
+    from .rules_load import load_or_exit  # every error with a hint of what to do; exits 1
 
     directory = directory or Path(current_app.config.get("RULES_DIR", DEFAULT_RULES_DIR))
     ruleset = load_or_exit(directory, as_json)
@@ -96,7 +96,9 @@ from .log import log_group as log_command  # noqa: E402
 
 main.add_command(log_command)
 
-from .rules import rules_explain, rules_replay, rules_test  # noqa: E402
+from .rules_explain import rules_explain  # noqa: E402
+from .rules_replay import rules_replay  # noqa: E402
+from .rules_test import rules_test  # noqa: E402
 
 rules_group.add_command(rules_test)
 rules_group.add_command(rules_explain)

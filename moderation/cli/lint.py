@@ -14,10 +14,11 @@ import yaml
 
 from ..config import DEFAULT_RULES_DIR
 from ..engine import Ruleset, fold
-from ..engine.loader import LEXICON_DIR, better_profanity_words
+from ..engine.files import rule_file_paths
+from ..engine.loader import better_profanity_words
 from ..engine.syntax import TemplateError, expand_phrase
 from ..engine.wordlist import ORDINARY_WORDS, ordinary_words
-from .evaluate import load_or_fail
+from .rules_load import load_or_exit
 
 DEFAULT_WORD_COUNT = ORDINARY_WORDS
 # Keys of rule and lexicon files whose entries name words on purpose.
@@ -79,9 +80,8 @@ def named_words(directory: Path) -> NamedWords:
     """
     named = {fold(word).text for word in better_profanity_words()}
     roots: set[str] = set()
-    files = [(path, False) for path in directory.glob("*.y*ml")]
-    files += [(path, True) for path in (directory / LEXICON_DIR).glob("*.y*ml")]
-    for path, in_lexicon_file in files:
+    for path in rule_file_paths(directory):
+        in_lexicon_file = path.parent != directory
         try:
             document = yaml.safe_load(path.read_text(encoding="utf-8"))
         except (OSError, yaml.YAMLError):
@@ -145,7 +145,7 @@ def find_collisions(ruleset: Ruleset, words: Iterable[str], named: NamedWords) -
         decision = ruleset.evaluate(word)
         if not decision.rejected or is_named(word, named):
             continue
-        rules = tuple(reason.rule for reason in decision.reasons if reason.mode == "enforce")
+        rules = tuple(reason.rule for reason in decision.enforcing)
         collisions.append(Collision(word, rank, rules))
     return collisions
 
@@ -164,7 +164,7 @@ def find_collisions(ruleset: Ruleset, words: Iterable[str], named: NamedWords) -
 def lint_command(directory: Path | None, word_count: int, as_json: bool) -> None:
     """Run every rule against the most frequent English words and list the ordinary words it would reject."""
     directory = directory or DEFAULT_RULES_DIR
-    ruleset = load_or_fail(directory)
+    ruleset = load_or_exit(directory, as_json)
     words = ordinary_words(word_count)
     collisions = find_collisions(ruleset, words, named_words(directory))
     idle = idle_exceptions(ruleset)

@@ -2,12 +2,13 @@
 
 from .cache import load_ruleset
 from .errors import RuleError, RuleSetError
-from .model import CATEGORIES, SUBCATEGORIES, Assessment, Decision, Match, Reason, Rule
+from .model import CATEGORIES, MODES, SUBCATEGORIES, Assessment, Decision, Match, Reason, Rule
 from .normalize import fold
 from .ruleset import Ruleset
 
 __all__ = [
     "CATEGORIES",
+    "MODES",
     "SUBCATEGORIES",
     "Assessment",
     "Decision",

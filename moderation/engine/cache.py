@@ -13,6 +13,7 @@ import pickle
 import sys
 from pathlib import Path
 
+from .files import RuleFiles, read_rule_files
 from .loader import RuleLoader
 from .ruleset import Ruleset
 
@@ -23,12 +24,10 @@ _COMPILED_MAX = 8
 FORMAT = 1
 
 
-def content_key(directory: Path) -> str:
-    """A digest of every rule file's path and bytes (and of the engine's compiled format)."""
-    digest = hashlib.sha256(f"{FORMAT}:{sys.version_info[:2]}".encode())
-    for path in sorted(directory.rglob("*.y*ml")):
-        digest.update(path.relative_to(directory).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
-    return digest.hexdigest()
+def content_key(directory: Path, files: RuleFiles | None = None) -> str:
+    """A digest of every rule file's path and bytes (their one digest) and of the engine's compiled format."""
+    files = files or read_rule_files(directory)
+    return hashlib.sha256(f"{FORMAT}:{sys.version_info[:2]}:{files.digest}".encode()).hexdigest()
 
 
 def _read_cache(path: Path) -> Ruleset | None:
@@ -64,14 +63,16 @@ def load_ruleset(directory: str | Path, check_examples: bool = True, cache_dir: 
     path = Path(directory)
     if not path.is_dir() or not reuse:
         return RuleLoader(directory, check_examples).load()
-    key = (content_key(path), check_examples)
+    # Read once: the same bytes give the cache key and, on a miss, the compiled ruleset and its version.
+    files = read_rule_files(path)
+    key = (content_key(path, files), check_examples)
     cached = _COMPILED.get(key)
     if cached is not None:
         return cached
     cache_file = Path(cache_dir) / f"rules-{key[0][:32]}-{int(check_examples)}.pickle" if cache_dir else None
     ruleset = _read_cache(cache_file) if cache_file else None
     if ruleset is None:
-        ruleset = RuleLoader(directory, check_examples).load()
+        ruleset = RuleLoader(directory, check_examples, files).load()
         if cache_file:
             _write_cache(cache_file, ruleset)
     if len(_COMPILED) >= _COMPILED_MAX:

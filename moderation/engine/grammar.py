@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 
+from .errors import ErrorKind
 from .inflection import inflections
 from .symbols import COMMA, END, GAP, START, SYM, Element, Referent, Repeat, Series, Sym, Union, WordSet
 from .syntax import (
@@ -141,7 +142,7 @@ class Grammar:
             self._lexicons[name] = marked
             return marked
         if spec is None:
-            raise TemplateError(f"unknown lexicon {{{name}}}")
+            raise TemplateError(f"unknown lexicon {{{name}}}", ErrorKind.UNKNOWN_LEXICON)
         if name in self._resolving:
             raise TemplateError(f"lexicon {{{name}}} refers to itself: {' -> '.join([*self._resolving, name])}")
         if len(self._resolving) >= self.limits.depth:
@@ -161,7 +162,7 @@ class Grammar:
             return self._lexicons[key]
         spec = self.specs.get(name)
         if spec is None:
-            raise TemplateError(f"unknown lexicon {{{name}}}")
+            raise TemplateError(f"unknown lexicon {{{name}}}", ErrorKind.UNKNOWN_LEXICON)
         written = replace(spec, inflect="none", name=key)
         symbol = self.lexicon(name) if spec.inflect == "none" else self._compile_lexicon(written)
         self._lexicons[key] = symbol

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import yaml
 from marshmallow import ValidationError
+from marshmallow.fields import Field
 
 from .budgets import LIMITS, compile_pattern
-from .errors import RuleError, RuleSetError
+from .errors import ErrorKind, RuleError, RuleSetError
+from .examples import failing_examples
+from .files import LEXICON_DIR, SETTINGS_FILE, RuleFiles, read_rule_files
 from .grammar import Grammar, LexiconSpec
 from .lexicon_files import better_profanity_words, lexicon_specs
 from .model import SUBCATEGORIES, Examples, NearCue, Rule, Settings, SourceLocation
@@ -25,9 +27,6 @@ from .syntax import TemplateError
 from .wordlist import common_words, function_words, known_words
 from .yamlsource import LineDict, LineList, YAMLBudgetError, load_yaml
 
-SETTINGS_FILE = "settings.yml"
-LEXICON_DIR = "lexicons"
-
 __all__ = ["LEXICON_DIR", "SETTINGS_FILE", "RuleLoader", "better_profanity_words"]
 
 
@@ -37,8 +36,16 @@ class _Collector:
     def __init__(self) -> None:
         self.errors: list[RuleError] = []
 
-    def add(self, message: str, file: str | None, line: int | None = None, rule: str | None = None) -> None:
-        self.errors.append(RuleError(message, file, line, rule))
+    def add(
+        self,
+        message: str,
+        file: str | None,
+        line: int | None = None,
+        rule: str | None = None,
+        kind: ErrorKind = ErrorKind.OTHER,
+        key: str | None = None,
+    ) -> None:
+        self.errors.append(RuleError(message, file, line, rule, kind, key))
 
     def marshmallow(self, error: ValidationError, file: str, node: Any, rule: str | None = None) -> None:
         """Report each field of a marshmallow error at the line of that field."""
@@ -47,7 +54,21 @@ class _Collector:
             line = node.line_of(top) if isinstance(node, LineDict) else getattr(node, "line", None)
             if isinstance(node, LineDict) and top == "_rule":
                 line = node.line
-            self.add(f"{field_name}: {'; '.join(messages)}" if top != "_rule" else "; ".join(messages), file, line, rule)
+            message = f"{field_name}: {'; '.join(messages)}" if top != "_rule" else "; ".join(messages)
+            self.add(message, file, line, rule, _schema_kind(messages), None if top in ("_rule", "_schema") else field_name)
+
+
+# The two structural schema errors: an unknown key (marshmallow's "Unknown field.", renamed) and a missing one.
+_UNKNOWN_KEY = "unknown key"
+_MISSING_KEY = Field.default_error_messages["required"]
+
+
+def _schema_kind(messages: list[str]) -> ErrorKind:
+    if messages == [_UNKNOWN_KEY]:
+        return ErrorKind.UNKNOWN_KEY
+    if messages == [_MISSING_KEY]:
+        return ErrorKind.MISSING_KEY
+    return ErrorKind.BAD_VALUE
 
 
 def _flatten(messages: Any, prefix: str = "") -> Iterator[tuple[str, list[str]]]:
@@ -56,7 +77,7 @@ def _flatten(messages: Any, prefix: str = "") -> Iterator[tuple[str, list[str]]]
             yield from _flatten(value, f"{prefix}.{key}" if prefix else str(key))
     elif isinstance(messages, list):
         if all(isinstance(message, str) for message in messages):
-            yield prefix or "_schema", [message.replace("Unknown field.", "unknown key") for message in messages]
+            yield prefix or "_schema", [message.replace("Unknown field.", _UNKNOWN_KEY) for message in messages]
         else:
             for message in messages:
                 yield from _flatten(message, prefix)
@@ -73,20 +94,21 @@ def _item_line(node: Any, index: int) -> int | None:
 class RuleLoader:
     """Reads one rule directory; load() returns a Ruleset or raises RuleSetError with every error."""
 
-    def __init__(self, directory: str | Path, check_examples: bool = True):
+    def __init__(self, directory: str | Path, check_examples: bool = True, files: RuleFiles | None = None, shown_as: str | None = None):
+        """`files`: the directory's files already read (else load() reads them); `shown_as`: the directory's name in errors."""
         self.directory = Path(directory)
         self.check_examples = check_examples
+        self.shown_as = shown_as or str(self.directory)
         self.errors = _Collector()
-        self._digest = hashlib.sha256()
+        self._given = files
+        self._source = RuleFiles({}, "")
         self._files: list[str] = []
         self._grammar: Grammar | None = None
         self._entries = 0
         self._pattern_program = [0]
 
-    def _read(self, path: Path) -> Any:
-        relative = path.relative_to(self.directory).as_posix()
-        data = path.read_bytes()
-        self._digest.update(relative.encode() + b"\0" + data + b"\0")
+    def _read(self, relative: str) -> Any:
+        data = self._source.contents[relative]
         self._files.append(relative)
         try:
             return load_yaml(data.decode("utf-8"))
@@ -95,14 +117,17 @@ class RuleLoader:
         except yaml.YAMLError as error:
             mark = getattr(error, "problem_mark", None)
             problem = getattr(error, "problem", None) or str(error)
-            message = problem if isinstance(error, YAMLBudgetError) else f"YAML syntax error: {problem}"
-            self.errors.add(message, relative, mark.line + 1 if mark else None)
+            line = mark.line + 1 if mark else None
+            if isinstance(error, YAMLBudgetError):
+                self.errors.add(problem, relative, line, kind=ErrorKind.LIMIT)
+            else:
+                self.errors.add(f"YAML syntax error: {problem}", relative, line, kind=ErrorKind.YAML_SYNTAX)
         return None
 
     def _report_duplicates(self, node: Any, file: str) -> None:
         if isinstance(node, LineDict):
             for key, line in node.duplicates:
-                self.errors.add(f"key {key!r} is written twice", file, line)
+                self.errors.add(f"key {key!r} is written twice", file, line, kind=ErrorKind.DUPLICATE_KEY)
             for value in node.values():
                 self._report_duplicates(value, file)
         elif isinstance(node, list):
@@ -118,32 +143,34 @@ class RuleLoader:
     def load(self) -> Ruleset:
         """Compile the directory; raise RuleSetError listing every problem found."""
         if not self.directory.is_dir():
-            raise RuleSetError([RuleError(f"rule directory {self.directory} does not exist")])
+            raise RuleSetError([RuleError(f"rule directory {self.shown_as} does not exist", kind=ErrorKind.LAYOUT)])
+        self._source = self._given or read_rule_files(self.directory)
         self._grammar = Grammar(self._load_lexicons(), self.errors.add)
         settings = self._load_settings()
         rules: list[Rule] = []
         seen_ids: dict[str, str] = {}
-        rule_files = sorted(p for p in self.directory.glob("*.y*ml") if p.name != SETTINGS_FILE)
+        rule_files = self._source.rule_files()
         if not rule_files:
-            self.errors.add("no rule files (*.yml) in the directory", str(self.directory))
-        for path in rule_files:
-            for rule in self._load_rule_file(path):
+            self.errors.add("no rule files (*.yml) in the directory", self.shown_as, kind=ErrorKind.LAYOUT)
+        for relative in rule_files:
+            for rule in self._load_rule_file(relative):
                 if rule.id in seen_ids:
                     self.errors.add(
                         f"duplicate rule id {rule.id!r} (first defined at {seen_ids[rule.id]})",
                         rule.location.file,
                         rule.location.line,
                         rule.id,
+                        ErrorKind.DUPLICATE_ID,
                     )
                     continue
                 seen_ids[rule.id] = str(rule.location)
                 rules.append(rule)
         if len(rules) > LIMITS.rules:
-            self.errors.add(f"{len(rules)} rules: at most {LIMITS.rules}", str(self.directory))
+            self.errors.add(f"{len(rules)} rules: at most {LIMITS.rules}", self.shown_as, kind=ErrorKind.LIMIT)
         self._compile_unused_lexicons()
         if self.errors.errors:
             raise RuleSetError(self.errors.errors)
-        ruleset = Ruleset(tuple(rules), settings, self._digest.hexdigest()[:12], self._compiled(settings.safe_words), tuple(self._files))
+        ruleset = Ruleset(tuple(rules), settings, self._source.digest[:12], self._compiled(settings.safe_words), tuple(self._files))
         if self.check_examples:
             self._check_examples(ruleset)
         if self.errors.errors:
@@ -166,13 +193,12 @@ class RuleLoader:
                 self.grammar.lexicon(name)
             except TemplateError as error:
                 spec = self.grammar.specs[name]
-                self.errors.add(str(error), spec.file, spec.line)
+                self.errors.add(str(error), spec.file, spec.line, kind=error.kind)
 
     def _load_lexicons(self) -> dict[str, LexiconSpec]:
         specs: dict[str, LexiconSpec] = {}
-        for path in sorted((self.directory / LEXICON_DIR).glob("*.y*ml")):
-            document = self._read(path)
-            relative = self._files[-1]
+        for relative in self._source.lexicon_files():
+            document = self._read(relative)
             if document is None:
                 continue
             if not isinstance(document, LineDict):
@@ -214,10 +240,9 @@ class RuleLoader:
             return None
 
     def _load_settings(self) -> Settings:
-        path = self.directory / SETTINGS_FILE
-        if not path.exists():
+        if SETTINGS_FILE not in self._source.contents:
             return Settings()
-        document = self._read(path)
+        document = self._read(SETTINGS_FILE)
         if document is None:
             return Settings()
         if not isinstance(document, LineDict):
@@ -236,9 +261,8 @@ class RuleLoader:
             data["thresholds"], frozenset(data["allowed_domains"]), safe, tuple(allow), tuple(mentions), tuple(data["languages"])
         )
 
-    def _load_rule_file(self, path: Path) -> list[Rule]:
-        document = self._read(path)
-        relative = self._files[-1]
+    def _load_rule_file(self, relative: str) -> list[Rule]:
+        document = self._read(relative)
         if document is None:
             return []
         if not isinstance(document, LineDict):
@@ -257,7 +281,7 @@ class RuleLoader:
             if not isinstance(raw, LineDict):
                 self.errors.add("each rule is a mapping with id, message, what it matches and examples", relative, line)
                 continue
-            rule_id = f"{path.stem}/{raw.get('id')}"
+            rule_id = f"{Path(relative).stem}/{raw.get('id')}"
             try:
                 data = RuleSchema().load(raw)
             except ValidationError as error:
@@ -293,7 +317,7 @@ class RuleLoader:
                 try:
                     symbol = self.grammar.words(data[key], f"{key} of {rule_id}")
                 except TemplateError as error:
-                    self.errors.add(f"{key}: {error}", file, raw.line_of(key), rule_id)
+                    self.errors.add(f"{key}: {error}", file, raw.line_of(key), rule_id, error.kind)
                     continue
                 if symbol is not None:
                     templates.append(symbol)
@@ -308,7 +332,7 @@ class RuleLoader:
             try:
                 of = frozenset(word for entry in cue["of"] for word in self.grammar.words_of(entry))
             except TemplateError as error:
-                self.errors.add(f"unless_near of: {error}", file, line, rule_id)
+                self.errors.add(f"unless_near of: {error}", file, line, rule_id, error.kind)
                 continue
             near.extend(NearCue(symbol, cue["window"], of) for symbol in cue_words)
             texts.extend(f"unless_near (within {cue['window']}): {text}" for text in cue["words"])
@@ -350,7 +374,7 @@ class RuleLoader:
             try:
                 compiled.append(self.grammar.template(entry, modifiers))
             except TemplateError as error:
-                self.errors.add(f"{key}: {error}", file, line or _item_line(raw.get(key), index), rule_id)
+                self.errors.add(f"{key}: {error}", file, line or _item_line(raw.get(key), index), rule_id, error.kind)
         return compiled
 
     def _patterns(self, entries: list[str], raw: LineDict, key: str, file: str, rule_id: str) -> list[Any]:
@@ -365,10 +389,6 @@ class RuleLoader:
         return compiled
 
     def _check_examples(self, ruleset: Ruleset) -> None:
-        for rule in ruleset.rules:
-            for text in rule.examples.reject:
-                if rule.id not in ruleset.fired_rule_ids(text):
-                    self.errors.add(f"example to reject does not fire the rule: {text!r}", rule.location.file, rule.location.line, rule.id)
-            for text in rule.examples.approve:
-                if rule.id in ruleset.fired_rule_ids(text):
-                    self.errors.add(f"example to approve fires the rule: {text!r}", rule.location.file, rule.location.line, rule.id)
+        for failure in failing_examples(ruleset):
+            rule = failure.rule
+            self.errors.add(failure.message, rule.location.file, rule.location.line, rule.id, failure.kind)

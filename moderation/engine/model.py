@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from .symbols import Sym
 
@@ -13,6 +13,8 @@ SUBCATEGORIES = {
     "promotion": ("commercial", "personal"),
 }
 Mode = Literal["enforce", "shadow"]
+# The modes as values, for schemas and documents: enforced rules decide, shadow rules are only logged.
+MODES: tuple[Mode, ...] = get_args(Mode)
 Verdict = Literal["approve", "reject"]
 
 
@@ -140,6 +142,11 @@ class Decision:
     def rejected(self) -> bool:
         """True when the comment is rejected."""
         return self.decision == "reject"
+
+    @property
+    def enforcing(self) -> tuple[Reason, ...]:
+        """The reasons that decided: enforced rules whose category was rejected (shadow rules never decide)."""
+        return tuple(reason for reason in self.reasons if reason.mode == "enforce")
 
     def to_dict(self) -> dict[str, Any]:
         """JSON form, as in the API contract (without the decision id, which storage assigns)."""

@@ -8,7 +8,7 @@ from marshmallow import RAISE, Schema, ValidationError, fields, validate, valida
 
 from .detectors import DETECTORS
 from .inflection import INFLECT_KINDS
-from .model import CATEGORIES, SUBCATEGORIES
+from .model import CATEGORIES, MODES, SUBCATEGORIES
 
 _ALL_SUBCATEGORIES = sorted({sub for subs in SUBCATEGORIES.values() for sub in subs})
 _TEXTS = fields.List(fields.String(validate=validate.Length(min=1, max=2000)))
@@ -48,7 +48,7 @@ class RuleSchema(Schema):
     message = fields.String(required=True, validate=validate.Length(min=1, max=300))
     description = fields.String()
     subcategory = fields.String(validate=validate.OneOf(_ALL_SUBCATEGORIES), allow_none=True)
-    mode = fields.String(load_default="enforce", validate=validate.OneOf(["enforce", "shadow"]))
+    mode = fields.String(load_default="enforce", validate=validate.OneOf(MODES))
     score = fields.Float(load_default=1.0, validate=validate.Range(min=0, max=100))
     words = _TEXTS
     phrases = _TEXTS

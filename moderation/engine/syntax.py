@@ -20,6 +20,7 @@ import itertools
 import re
 from dataclasses import dataclass
 
+from .errors import ErrorKind
 from .normalize import fold
 
 _SLOT = re.compile(r"\{([a-z][a-z0-9_]*)(?::(base))?\}")
@@ -31,7 +32,11 @@ NOT_PREFIX = "not:"
 
 
 class TemplateError(ValueError):
-    """A template or lexicon entry that cannot be parsed or expanded."""
+    """A template or lexicon entry that cannot be parsed or expanded; `kind` says which sort of load error it makes."""
+
+    def __init__(self, message: str, kind: ErrorKind = ErrorKind.BAD_TEMPLATE):
+        super().__init__(message)
+        self.kind = kind
 
 
 @dataclass(frozen=True, slots=True)

@@ -231,18 +231,13 @@ def plain_text(source: str) -> PlainText:
     return PlainText(source, source, tuple((index, index + 1) for index in range(len(source))))
 
 
-def _enforced(decision: Decision) -> list[Reason]:
-    """The reasons that rejected the comment (shadow reasons never decide, so never reach Coral)."""
-    return [reason for reason in decision.reasons if reason.mode == "enforce" and reason.category in decision.categories]
-
-
 def rejection_code(decision: Decision) -> str:
     """Coral's rejection code for a rejected decision: its most serious category, mapped."""
     for category in CATEGORY_CODES:
         if category not in decision.categories:
             continue
         if category == "promotion" and any(
-            reason.category == "promotion" and reason.subcategory == "commercial" for reason in _enforced(decision)
+            reason.category == "promotion" and reason.subcategory == "commercial" for reason in decision.enforcing
         ):
             return "AD"
         return CATEGORY_CODES[category]
@@ -251,7 +246,7 @@ def rejection_code(decision: Decision) -> str:
 
 def explanation(decision: Decision) -> str:
     """The rejecting rules' messages, each once, joined; never empty."""
-    messages = list(dict.fromkeys(reason.message.strip() for reason in _enforced(decision) if reason.message.strip()))
+    messages = list(dict.fromkeys(reason.message.strip() for reason in decision.enforcing if reason.message.strip()))
     text = "; ".join(messages) or FALLBACK_EXPLANATION
     return text if len(text) <= MAX_EXPLANATION else text[: MAX_EXPLANATION - 1].rstrip() + "…"
 

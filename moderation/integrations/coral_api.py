@@ -10,9 +10,8 @@ from flask import Response, abort, current_app, request
 from flask.views import MethodView
 
 from ..api import Blueprint
-from ..api.comments import _record  # one shape for every log row, whichever endpoint decided
 from ..rulebook import get_rulebook
-from ..storage import log_decisions
+from ..storage import log_decisions, log_record
 from . import coral
 from .coral_schemas import CoralRequestSchema, CoralResponseSchema
 
@@ -102,6 +101,6 @@ class CoralModeration(MethodView):
         # Evaluated on what readers see, logged as received: comments.decide evaluates the very text it logs, so the
         # two steps are done here, with the matches moved back onto the body so that text[start:end] holds in the log.
         decision = text.remap(get_rulebook().current.evaluate(text.text))
-        log_decisions([_record(_log_fields(request_body, source), decision.to_dict(), "coral")])
+        log_decisions([log_record(_log_fields(request_body, source), decision.to_dict(), "coral")])
         result = coral.answer(decision, request_body["action"], current_app.config["CORAL_APPROVE"])
         return Response(status=204) if result is None else result

@@ -13,11 +13,10 @@ from flask.views import MethodView
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from ..api import Blueprint
-from ..api.comments import _record  # one shape for every log row, whichever endpoint decided
 from ..config import MAX_BODY_BYTES
 from ..engine.language import detect_language, primary_language
 from ..rulebook import get_rulebook
-from ..storage import UnknownDecisionError, add_feedback, find_logged_decision, log_decisions, review_decision, text_digest
+from ..storage import UnknownDecisionError, add_feedback, find_logged_decision, log_decisions, log_record, review_decision, text_digest
 from ..web.guards import parse_json_body
 from . import coral
 from .perspective import UNSUPPORTED, score_attributes, suggested_verdict, utf16_offsets
@@ -179,7 +178,7 @@ def _log(request_body: dict[str, Any], decision: dict[str, Any], language: str) 
         "language": language,
     }
     digest = text_digest(text, current_app.config["SECRET_KEY"])
-    log_decisions([{**_record(comment, decision, SOURCE), "text_digest": digest}])
+    log_decisions([{**log_record(comment, decision, SOURCE), "text_digest": digest}])
 
 
 @blp.route("/comments:analyze")

@@ -7,6 +7,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..storage.history import reason_spans
+
 
 @dataclass(frozen=True)
 class Label:
@@ -39,12 +41,10 @@ class Segment:
 
 def _spans(reasons: Iterable[dict[str, Any]], length: int) -> list[tuple[int, int, Label]]:
     """Every usable match as (start, end, label), numbered in reading order; offsets outside the text are dropped."""
-    found = []
-    for reason in reasons:
-        for match in reason.get("matches") or []:
-            start, end = match.get("start"), match.get("end")
-            if isinstance(start, int) and isinstance(end, int) and 0 <= start < end <= length:
-                found.append((start, end, reason.get("rule", "?"), reason.get("category", "?"), reason.get("mode", "enforce")))
+    found = [
+        (start, end, reason.get("rule", "?"), reason.get("category", "?"), reason.get("mode", "enforce"))
+        for start, end, reason in reason_spans(reasons, length)
+    ]
     found.sort(key=lambda span: (span[0], -span[1], span[2]))
     return [(start, end, Label(number, rule, category, mode)) for number, (start, end, rule, category, mode) in enumerate(found, 1)]
 

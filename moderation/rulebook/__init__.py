@@ -15,6 +15,7 @@ from typing import Any
 from flask import Flask, current_app
 
 from ..engine import CATEGORIES, Ruleset, RuleSetError, load_ruleset
+from ..engine.files import rule_file_paths
 
 log = logging.getLogger(__name__)
 
@@ -26,21 +27,11 @@ DEFAULT_RELOAD_INTERVAL = 2.0
 Fingerprint = tuple[tuple[str, int, int, int], ...]
 
 
-def rule_files(directory: str | Path) -> list[Path]:
-    """The files a rule directory is loaded from: its *.yml/*.yaml files and those in lexicons/."""
-    root = Path(directory)
-    found: list[Path] = []
-    for folder in (root, root / "lexicons"):
-        if folder.is_dir():
-            found.extend(path for path in folder.iterdir() if path.suffix in (".yml", ".yaml") and path.is_file())
-    return sorted(found)
-
-
 def fingerprint(directory: str | Path) -> Fingerprint:
     """A cheap signature of a rule directory (names, sizes, mtimes, inodes), read without opening a file."""
     root = Path(directory)
     signature = []
-    for path in rule_files(root):
+    for path in rule_file_paths(root):
         try:
             stat = path.stat()
         except OSError:  # deleted between listing and stat: the next poll sees the new state

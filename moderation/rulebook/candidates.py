@@ -24,8 +24,9 @@ from pathlib import Path
 from typing import Any
 
 from ..engine import RuleError, RuleSetError
+from ..engine.files import rule_file_paths
 from ..engine.loader import RuleLoader
-from . import explain, rule_files
+from . import explain
 
 # The child's exit status when it ran out of memory (it still has the few bytes to exit).
 _OUT_OF_MEMORY = 3
@@ -106,7 +107,7 @@ def _answer(completed: subprocess.CompletedProcess[str], limits: SandboxLimits) 
         raise RuntimeError(f"candidate sandbox failed with status {completed.returncode}: {completed.stderr[-2000:]}")
     answer: dict[str, Any] = json.loads(completed.stdout)
     if "errors" in answer:
-        raise RuleSetError([RuleError(**error) for error in answer["errors"]])
+        raise RuleSetError([RuleError.from_record(error) for error in answer["errors"]])
     explanation: dict[str, Any] = answer["explanation"]
     return explanation
 
@@ -125,7 +126,7 @@ def _limit_self(seconds: float, memory_mb: int) -> None:
 def _lay_over(live: Path, root: Path, files: dict[str, str | None]) -> None:
     """Copy the live rule files into root, then write (or remove) the candidate files."""
     (root / "lexicons").mkdir()
-    for path in rule_files(live):
+    for path in rule_file_paths(live):
         shutil.copyfile(path, root / path.relative_to(live))
     for name, content in files.items():
         target = (root / name).resolve()
@@ -143,13 +144,10 @@ def _compile_and_explain(live: str, scratch: str, files: dict[str, str | None], 
     try:
         _lay_over(Path(live), root, files)
         # RuleLoader, not load_ruleset: no cache of compiled rulesets for a candidate.
-        ruleset = RuleLoader(root, check_examples=check_examples).load()
+        # Errors name files relative to the directory, and the directory as <candidate>: never the temporary path.
+        ruleset = RuleLoader(root, check_examples=check_examples, shown_as="<candidate>").load()
     except RuleSetError as error:
-        # Errors name files relative to the directory; never show the temporary path.
-        for problem in error.errors:
-            problem.file = problem.file and problem.file.replace(str(root), "<candidate>")
-            problem.message = problem.message.replace(str(root), "<candidate>")
-        return {"errors": [problem.to_dict() for problem in error.errors]}
+        return {"errors": [problem.to_record() for problem in error.errors]}
     return {"explanation": explain(ruleset, text)}
 
 

@@ -22,7 +22,7 @@ from .queries import (
     purge_decisions,
     review_decision,
 )
-from .rows import PII_MODES, hash_pii, is_decision_id, new_decision_id
+from .rows import PII_MODES, hash_pii, is_decision_id, log_record, new_decision_id
 from .tables import REVIEW_STATUSES, VERDICTS, decision_hits, decision_reviews, decisions, metadata
 from .writer import LogUnavailableError, log_decisions
 
@@ -53,6 +53,7 @@ __all__ = [
     "iter_decisions",
     "list_decisions",
     "log_decisions",
+    "log_record",
     "make_engine",
     "metadata",
     "new_decision_id",

@@ -17,6 +17,23 @@ PII_MODES = ("plain", "hashed", "none")
 _ID = re.compile(r"[0-9a-f]{32}")
 
 
+def log_record(comment: dict[str, Any], body: dict[str, Any], source: str) -> dict[str, Any]:
+    """The log record of one decision, whichever endpoint decided (`body` is Decision.to_dict()); the text as submitted."""
+    return {
+        "source": source,
+        "site": comment.get("site"),
+        "comment_id": comment.get("comment_id"),
+        "language": comment.get("language"),
+        "text": comment["text"],
+        "author": comment.get("author"),
+        "article": comment.get("article"),
+        "decision": body["decision"],
+        "categories": body["categories"],
+        "reasons": body["reasons"],
+        "ruleset": body["ruleset"],
+    }
+
+
 _id_lock = threading.Lock()
 _last_id = [0, 0]  # milliseconds and random part of the newest id this process made
 

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from moderation.engine import RuleError, Ruleset, RuleSetError, load_ruleset
+from moderation.engine.errors import ErrorKind
 
 Errors = Callable[[dict[str, str | bytes]], list[RuleError]]
 Build = Callable[..., Ruleset]
@@ -476,3 +477,36 @@ def test_lexicon_of_the_wrong_shape_names_its_line(errors_of: Errors) -> None:
     )
     assert "lexicon 'second' must be a list of words or a mapping" in error.message
     assert (error.file, error.line) == ("lexicons/x.yml", 2)
+
+
+def _one_rule(body: str, header: str = "category: profanity\n") -> str:
+    return header + "rules:\n  - {id: a, " + body + "}\n"
+
+
+@pytest.mark.parametrize(
+    ("source", "kind", "key"),
+    [
+        (_one_rule("message: m, wrds: [x], examples: {reject: [x]}"), ErrorKind.UNKNOWN_KEY, "wrds"),
+        (_one_rule("words: [x], examples: {reject: [x]}"), ErrorKind.MISSING_KEY, "message"),
+        (_one_rule("message: m, mode: loud, words: [x], examples: {reject: [x]}"), ErrorKind.BAD_VALUE, "mode"),
+        ("category: profanity\nrules: [\n", ErrorKind.YAML_SYNTAX, None),
+        (_one_rule("message: m, words: ['{nope}'], examples: {reject: [x]}"), ErrorKind.UNKNOWN_LEXICON, None),
+        (_one_rule("message: m, words: [darn], examples: {reject: [heck]}"), ErrorKind.EXAMPLE_NOT_FIRED, None),
+        (_one_rule("message: m, words: [darn], examples: {reject: [darn], approve: [oh darn]}"), ErrorKind.EXAMPLE_FIRED, None),
+        (
+            _one_rule("message: m, words: [darn], examples: {reject: [darn]}", "category: x\ncategory: threat\n"),
+            ErrorKind.DUPLICATE_KEY,
+            None,
+        ),
+    ],
+)
+def test_load_errors_carry_their_kind(errors_of: Errors, source: str, kind: ErrorKind, key: str | None) -> None:
+    errors = errors_of({"x.yml": source})
+    assert [(error.kind, error.key) for error in errors] == [(kind, key)], [str(error) for error in errors]
+
+
+def test_rule_set_error_is_a_collection_not_a_located_error() -> None:
+    both = RuleSetError([RuleError("x", "a.yml", 1)])
+    assert not isinstance(both, RuleError)
+    copy = RuleError.from_record(RuleError("y", "b.yml", 2, "b/c", ErrorKind.MISSING_KEY, "message").to_record())
+    assert (copy.kind, copy.key, str(copy)) == (ErrorKind.MISSING_KEY, "message", "b.yml:2 [b/c]: y")
