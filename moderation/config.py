@@ -30,6 +30,10 @@ def init_app(app: Flask, test_config: dict[str, Any] | None = None) -> None:
         PII_HASH_SALT="",
         REQUIRE_KEYS=True,
         CORAL_SECRETS="",
+        WEBHOOK_URL="",  # where review events are posted (none: no webhooks)
+        WEBHOOK_SECRET="",  # signs each body: X-Moderation-Signature
+        WEBHOOK_TIMEOUT_SECONDS=10.0,
+        WEBHOOK_RETRY_HOURS=24.0,
         CORAL_APPROVE="approved",
         CORAL_FORMAT="HTML",
         MAX_CONTENT_LENGTH=MAX_BODY_BYTES,
@@ -57,6 +61,10 @@ def init_app(app: Flask, test_config: dict[str, Any] | None = None) -> None:
         "SQLITE_SYNCHRONOUS": "MODERATION_SQLITE_SYNCHRONOUS",
         "SECRET_KEY": "MODERATION_SECRET_KEY",
         "TRUSTED_PROXIES": "MODERATION_TRUSTED_PROXIES",
+        "WEBHOOK_URL": "MODERATION_WEBHOOK_URL",
+        "WEBHOOK_SECRET": "MODERATION_WEBHOOK_SECRET",
+        "WEBHOOK_TIMEOUT_SECONDS": "MODERATION_WEBHOOK_TIMEOUT_SECONDS",
+        "WEBHOOK_RETRY_HOURS": "MODERATION_WEBHOOK_RETRY_HOURS",
     }
     for key, variable in environment.items():
         value = os.environ.get(variable)
