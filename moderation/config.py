@@ -42,8 +42,9 @@ def init_app(app: Flask, test_config: dict[str, Any] | None = None) -> None:
         OPENAPI_VERSION="3.0.3",
         OPENAPI_URL_PREFIX="/",
         OPENAPI_JSON_PATH="openapi.json",
-        OPENAPI_SWAGGER_UI_PATH="docs",
-        OPENAPI_SWAGGER_UI_URL="https://cdn.jsdelivr.net/npm/swagger-ui-dist/",
+        # /docs is served by moderation/api/docs.py from the pinned swagger-ui-bundle package, not from a CDN.
+        OPENAPI_SWAGGER_UI_PATH=None,
+        OPENAPI_SWAGGER_UI_URL=None,
     )
     environment = {
         "RULES_DIR": "MODERATION_RULES_DIR",

@@ -30,7 +30,7 @@ def init_app(app: Flask) -> None:
     """Create the flask-smorest Api and register every blueprint."""
     from ..integrations import coral_api as coral
     from ..integrations import perspective_api as perspective
-    from . import comments, decisions, health, rules, stats, webhooks
+    from . import comments, decisions, docs, health, rules, stats, webhooks
 
     api = flask_smorest.Api(app)
     api.spec.components.security_scheme(
@@ -40,6 +40,7 @@ def init_app(app: Flask) -> None:
     for module in (comments, health, coral, perspective, decisions, stats, rules, webhooks):
         api.register_blueprint(module.blp)
     app.register_blueprint(perspective.fallback)
+    docs.init_app(app)
     app.extensions["moderation.api"] = api
     # flask-smorest installs its own error handler; the project's one shape replaces it.
     from ..web.errors import init_app as init_errors
