@@ -10,3 +10,5 @@ worker_class = "gthread"
 timeout = 30
 graceful_timeout = 10
 accesslog = "-"
+# The path only: query strings (author=, q=) and the Referer (a review page with its query) stay out of the access log.
+access_log_format = '%(h)s %(l)s %(u)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(b)s "%(a)s"'

@@ -12,7 +12,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     """Build the application: configuration, then each concern wired by its init_app."""
     app = Flask(__name__, instance_relative_config=True, instance_path=os.environ.get("MODERATION_INSTANCE_PATH") or None)
 
-    from . import config, rulebook, storage
+    from . import config, rulebook, storage, webhooks
     from .api import init_app as init_api
     from .cli import init_app as init_cli
     from .review import init_app as init_review
@@ -24,6 +24,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     auth.init_app(app)
     rulebook.init_app(app)
     storage.init_app(app)
+    webhooks.init_app(app)
     init_api(app)
     # After the API: flask-smorest installs its own error handler, and the project's one shape replaces it.
     errors.init_app(app)

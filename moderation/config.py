@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import secrets
 from pathlib import Path
@@ -26,11 +27,15 @@ DEFAULT_RULES_DIR = default_rules_dir()
 MAX_TEXT_LENGTH = 20_000
 MAX_BATCH = 100
 MAX_BODY_BYTES = 1024 * 1024
+SHORT_PII_KEY = 16  # characters; a shorter key can be guessed, and then every hashed address with it
+
+log = logging.getLogger(__name__)
 
 
 def init_app(app: Flask, test_config: dict[str, Any] | None = None) -> None:
     """Load defaults and the environment into app.config."""
-    os.makedirs(app.instance_path, exist_ok=True)
+    # Keys, the keys file and the SQLite log live here: only the service's own user may read it.
+    os.makedirs(app.instance_path, mode=0o700, exist_ok=True)
     app.config.from_mapping(
         RULES_DIR=str(DEFAULT_RULES_DIR),
         RULES_TEST_SECONDS=8.0,  # POST /v1/rules/test with candidate files: CPU limit (twice that wall-clock)
@@ -39,9 +44,13 @@ def init_app(app: Flask, test_config: dict[str, Any] | None = None) -> None:
         API_KEYS="",
         API_KEYS_FILE=str(Path(app.instance_path) / "api-keys"),
         STORE_AUTHOR_PII="hashed",
-        PII_HASH_SALT="",
+        PII_HASH_SALT=None,  # the HMAC key of hashed e-mails and IPs; None: made once in the instance folder
         REQUIRE_KEYS=True,
         CORAL_SECRETS="",
+        WEBHOOK_URL="",  # where review events are posted (none: no webhooks)
+        WEBHOOK_SECRET="",  # signs each body: X-Moderation-Signature
+        WEBHOOK_TIMEOUT_SECONDS=10.0,
+        WEBHOOK_RETRY_HOURS=24.0,
         CORAL_APPROVE="approved",
         CORAL_FORMAT="HTML",
         MAX_CONTENT_LENGTH=MAX_BODY_BYTES,
@@ -50,8 +59,9 @@ def init_app(app: Flask, test_config: dict[str, Any] | None = None) -> None:
         OPENAPI_VERSION="3.0.3",
         OPENAPI_URL_PREFIX="/",
         OPENAPI_JSON_PATH="openapi.json",
-        OPENAPI_SWAGGER_UI_PATH="docs",
-        OPENAPI_SWAGGER_UI_URL="https://cdn.jsdelivr.net/npm/swagger-ui-dist/",
+        # /docs is served by moderation/api/docs.py from the pinned swagger-ui-bundle package, not from a CDN.
+        OPENAPI_SWAGGER_UI_PATH=None,
+        OPENAPI_SWAGGER_UI_URL=None,
     )
     environment = {
         "RULES_DIR": "MODERATION_RULES_DIR",
@@ -69,6 +79,10 @@ def init_app(app: Flask, test_config: dict[str, Any] | None = None) -> None:
         "SQLITE_SYNCHRONOUS": "MODERATION_SQLITE_SYNCHRONOUS",
         "SECRET_KEY": "MODERATION_SECRET_KEY",
         "TRUSTED_PROXIES": "MODERATION_TRUSTED_PROXIES",
+        "WEBHOOK_URL": "MODERATION_WEBHOOK_URL",
+        "WEBHOOK_SECRET": "MODERATION_WEBHOOK_SECRET",
+        "WEBHOOK_TIMEOUT_SECONDS": "MODERATION_WEBHOOK_TIMEOUT_SECONDS",
+        "WEBHOOK_RETRY_HOURS": "MODERATION_WEBHOOK_RETRY_HOURS",
     }
     for key, variable in environment.items():
         value = os.environ.get(variable)
@@ -78,7 +92,24 @@ def init_app(app: Flask, test_config: dict[str, Any] | None = None) -> None:
         app.config.update(test_config)
     if not app.config.get("SECRET_KEY"):  # signs the review pages' session cookie
         app.config["SECRET_KEY"] = instance_secret_key(Path(app.instance_path) / "secret-key")
+    app.config["PII_HASH_SALT"] = pii_hash_key(app, explicitly_empty="MODERATION_PII_HASH_SALT" in os.environ)
     app.json.sort_keys = False  # type: ignore[attr-defined]  # keep the contract's field order
+
+
+def pii_hash_key(app: Flask, *, explicitly_empty: bool = False) -> str:
+    """The key that hashed author e-mails and IPs are keyed with: the configured salt, else one kept in the instance folder.
+
+    An empty key would make the hashes a plain SHA-256 of the address, and the IPv4 space (or a list of e-mail
+    addresses) can be hashed in minutes: an empty salt is refused with a warning and the instance key used instead.
+    """
+    configured = app.config.get("PII_HASH_SALT")
+    if configured:
+        if len(str(configured)) < SHORT_PII_KEY:
+            log.warning("MODERATION_PII_HASH_SALT is shorter than %d characters: hashed e-mails and IPs can be guessed", SHORT_PII_KEY)
+        return str(configured)
+    if configured is not None or explicitly_empty:
+        log.warning("MODERATION_PII_HASH_SALT is empty: using the key in the instance folder instead (an empty key hides nothing)")
+    return instance_secret_key(Path(app.instance_path) / "pii-key")
 
 
 def instance_secret_key(path: Path) -> str:

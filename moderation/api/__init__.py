@@ -30,14 +30,15 @@ def init_app(app: Flask) -> None:
     """Create the flask-smorest Api and register every blueprint."""
     from ..integrations import coral_api as coral
     from ..integrations import perspective_api as perspective
-    from . import comments, decisions, health, rules, stats
+    from . import comments, decisions, docs, health, rules, stats, webhooks
 
     api = flask_smorest.Api(app)
     api.spec.components.security_scheme(
         "bearerAuth", {"type": "http", "scheme": "bearer", "description": "An API key: role submit, moderate or admin."}
     )
     api.spec.components.security_scheme("perspectiveKey", perspective.KEY_SCHEME)
-    for module in (comments, health, coral, perspective, decisions, stats, rules):
+    for module in (comments, health, coral, perspective, decisions, stats, rules, webhooks):
         api.register_blueprint(module.blp)
     app.register_blueprint(perspective.fallback)
+    docs.init_app(app)
     app.extensions["moderation.api"] = api

@@ -53,6 +53,10 @@ CSV_COLUMNS = (
     "text",
 )
 PII_COLUMNS = ("author_email", "author_ip")
+# A spreadsheet runs a cell starting with one of these as a formula (=HYPERLINK(...), +cmd|...): OWASP's CSV injection.
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# JSON allows these two raw in strings, but str.splitlines() and JavaScript before ES2019 end a line at them.
+_LINE_SEPARATORS = str.maketrans({"\u2028": "\\u2028", "\u2029": "\\u2029"})
 
 
 @blp.route("")
@@ -179,14 +183,21 @@ def _chunks(lines: Iterable[str]) -> Iterator[str]:
         yield "".join(chunk)
 
 
+def spreadsheet_safe(value: Any) -> Any:
+    """A CSV cell that a spreadsheet shows as text: one starting like a formula gets a leading apostrophe."""
+    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
 def csv_lines(records: Iterable[dict[str, Any]], include_pii: bool) -> Iterator[str]:
-    """A CSV header and one line per record, generated lazily."""
+    """A CSV header and one line per record, generated lazily; cells that would run as formulas are defused."""
     columns = CSV_COLUMNS + PII_COLUMNS if include_pii else CSV_COLUMNS
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\r\n")
     writer.writeheader()
     for record in records:
-        writer.writerow(export_row(record, include_pii))
+        writer.writerow({column: spreadsheet_safe(value) for column, value in export_row(record, include_pii).items()})
         yield buffer.getvalue()
         buffer.seek(0)
         buffer.truncate()
@@ -194,9 +205,9 @@ def csv_lines(records: Iterable[dict[str, Any]], include_pii: bool) -> Iterator[
 
 
 def jsonl_lines(records: Iterable[dict[str, Any]], include_pii: bool) -> Iterator[str]:
-    """One JSON object per line, generated lazily."""
+    """One JSON object per line, generated lazily; U+2028 and U+2029 escaped, so every reader sees one line each."""
     for record in records:
-        yield json.dumps(export_json(record, include_pii), ensure_ascii=False) + "\n"
+        yield json.dumps(export_json(record, include_pii), ensure_ascii=False).translate(_LINE_SEPARATORS) + "\n"
 
 
 @blp.route("/export")

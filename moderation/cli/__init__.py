@@ -10,7 +10,7 @@ from flask import Flask, current_app
 from flask.cli import FlaskGroup
 
 from ..config import DEFAULT_RULES_DIR
-from ..web.auth import ROLES, KeyConfigError, create_key, load_keys
+from ..web.auth import ROLES, KeyConfigError, create_key, load_keys, remove_key
 
 
 def _cli_app() -> Flask:
@@ -53,6 +53,23 @@ def keys_create(name: str, role: str) -> None:
     except KeyConfigError as error:
         raise click.ClickException(str(error)) from None
     click.echo(secret)
+
+
+@keys.command("revoke")
+@click.argument("name")
+def keys_revoke(name: str) -> None:
+    """Revoke key NAME: remove it from the keys file and end its review-page sessions at once."""
+    from ..storage.sessions import end_sessions_of_key
+
+    removed = remove_key(Path(current_app.config["API_KEYS_FILE"]), name)
+    ended = end_sessions_of_key(current_app.extensions["moderation.db"], name)
+    if not removed and name not in {key.name for key in load_keys(current_app.config)}:
+        raise click.ClickException(f"no key named {name!r} (see `moderation keys list`)")
+    click.echo(f"Ended {ended} review session(s) of {name}.")
+    if removed:
+        click.echo("Removed it from the keys file; restart the service so the API refuses it too.")
+    else:
+        click.echo("It comes from MODERATION_API_KEYS: remove it there and restart the service.")
 
 
 @keys.command("list")

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 from typing import Any
+from urllib.parse import urlsplit
 
-from flask import render_template, request
+from flask import current_app, render_template, request
 
 from ..engine import CATEGORIES, Ruleset, RuleSetError
 from ..rulebook import get_rulebook
 from ..storage import decision_stats
+from ..storage.outbox import delivery_counts, list_deliveries
 from .blueprint import bp
 from .session import moderator_required
 
@@ -54,6 +56,16 @@ def rules_by_category(ruleset: Ruleset | None, stats: dict[str, Any]) -> list[tu
     return list(grouped.items())
 
 
+def webhook_overview() -> dict[str, Any] | None:
+    """Where webhooks go (host only: a URL may carry a token), counts per status and the latest deliveries."""
+    settings = current_app.extensions.get("moderation.webhook_settings")
+    if settings is None:
+        return None
+    engine = current_app.extensions["moderation.db"]
+    latest, _ = list_deliveries(engine, limit=10)
+    return {"host": urlsplit(settings.url).netloc, "counts": delivery_counts(engine), "latest": latest}
+
+
 @bp.route("/rules", endpoint="rules")
 @moderator_required
 def rules_page() -> str:
@@ -73,4 +85,5 @@ def rules_page() -> str:
         loaded_at=rulebook.loaded_at,
         period=period,
         periods=list(PERIODS),
+        webhooks=webhook_overview(),
     )

@@ -1,4 +1,4 @@
-"""Who is signed in to the review pages: a moderate or admin key, remembered by name in a signed session cookie."""
+"""Who is signed in to the review pages: a moderate or admin key, in a signed cookie naming a server-side session."""
 
 from __future__ import annotations
 
@@ -7,11 +7,13 @@ import hashlib
 import hmac
 import time
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any, TypeVar
 
 from flask import Flask, current_app, g, redirect, request, session, url_for
 from flask.sessions import SecureCookieSessionInterface
 
+from ..storage.sessions import create_session, end_session, session_key_name
 from ..web.auth import ApiKey
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -38,17 +40,30 @@ def _fresh_session() -> None:
     g.pop(current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"), None)
 
 
+def _lifetime() -> timedelta:
+    return timedelta(hours=float(current_app.config["REVIEW_SESSION_HOURS"]))
+
+
 def sign_in(key: ApiKey) -> None:
     """Start a fresh session for this key (a fresh session also drops any token planted before sign-in)."""
+    ending = str(session.get("session_id", ""))
     _fresh_session()
+    engine = current_app.extensions["moderation.db"]
+    if ending:
+        end_session(engine, ending)
     session["moderator"] = key.name
     session["key_check"] = _key_check(key)
     session["signed_in_at"] = int(time.time())
+    # The cookie alone is not enough: its session must also exist server-side, so signing out ends every copy.
+    session["session_id"] = create_session(engine, key.name, _lifetime())
 
 
 def sign_out() -> None:
-    """Forget the session."""
+    """End the session server-side (a copied cookie is refused from now on) and forget it."""
+    ending = str(session.get("session_id", ""))
     _fresh_session()
+    if ending:
+        end_session(current_app.extensions["moderation.db"], ending)
 
 
 def current_moderator() -> ApiKey | None:
@@ -56,8 +71,10 @@ def current_moderator() -> ApiKey | None:
     name = session.get("moderator")
     if not name:
         return None
-    lifetime = float(current_app.config["REVIEW_SESSION_HOURS"]) * 3600
-    if time.time() - float(session.get("signed_in_at", 0)) > lifetime:
+    if time.time() - float(session.get("signed_in_at", 0)) > _lifetime().total_seconds():
+        return None
+    # One primary-key read per page: pages behind moderator_required pass the result on in g.moderator.
+    if session_key_name(current_app.extensions["moderation.db"], str(session.get("session_id", ""))) != name:
         return None
     for key in current_app.extensions["moderation.keys"].keys:
         if key.name == name and hmac.compare_digest(_key_check(key), str(session.get("key_check", ""))):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import weakref
@@ -46,6 +47,17 @@ def sqlite_path(url: str | URL) -> str | None:
     return os.path.abspath(parsed.database)
 
 
+def create_private_file(path: str) -> None:
+    """Create a SQLite file readable by its owner only (its folder 700), before SQLite makes it world-readable.
+
+    SQLite gives the -wal and -shm files the database file's mode, so they stay private too. An existing file is
+    left as it is.
+    """
+    os.makedirs(os.path.dirname(path) or ".", mode=0o700, exist_ok=True)
+    with contextlib.suppress(FileExistsError):
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+
+
 def make_engine(url: str, *, sqlite_synchronous: str = DEFAULT_SQLITE_SYNCHRONOUS) -> Engine:
     """A SQLAlchemy engine for the log; SQLite gets WAL mode, a busy timeout and `sqlite_synchronous`, its folder is created."""
     synchronous = sqlite_synchronous.upper()
@@ -53,7 +65,7 @@ def make_engine(url: str, *, sqlite_synchronous: str = DEFAULT_SQLITE_SYNCHRONOU
         raise ValueError(f"SQLITE_SYNCHRONOUS must be one of {', '.join(SQLITE_SYNCHRONOUS)}, not {sqlite_synchronous!r}")
     path = sqlite_path(url)
     if path is not None:
-        os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
+        create_private_file(path)
     # Errors name the statement but not its values: comment texts and authors stay out of the server's log.
     engine = create_engine(url, pool_recycle=POOL_RECYCLE_SECONDS, hide_parameters=True)
     if engine.dialect.name == "sqlite":

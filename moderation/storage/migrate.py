@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import fcntl
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -41,7 +42,8 @@ def current_revision(engine: Engine) -> str | None:
 @contextmanager
 def _file_lock(path: str) -> Iterator[None]:
     """An exclusive lock on a file beside the SQLite database, held by one process at a time."""
-    with open(f"{path}.migrate-lock", "a+") as handle:
+    descriptor = os.open(f"{path}.migrate-lock", os.O_RDWR | os.O_CREAT, 0o600)
+    with os.fdopen(descriptor, "r+") as handle:
         fcntl.flock(handle, fcntl.LOCK_EX)
         try:
             yield

@@ -15,6 +15,7 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from .engine import read_with_retry
 from .engine import resolve_engine as _engine
+from .outbox import enqueue_review_events
 from .rows import is_decision_id
 from .tables import REVIEW_STATUSES, VERDICTS, decision_hits, decision_reviews, decisions
 from .times import as_utc
@@ -217,7 +218,8 @@ def review_decision(
         )
         if counted.rowcount == 0:
             raise UnknownDecisionError(decision_id)
-        row = connection.execute(select(decisions.c.decision, decisions.c.status).where(decisions.c.id == decision_id)).one()
+        d = decisions.c
+        row = connection.execute(select(d.decision, d.status, d.comment_id, d.site).where(d.id == decision_id)).one()
         status_after = row.decision if verdict == "uphold" else _opposite(row.decision)
         connection.execute(
             decision_reviews.insert().values(
@@ -241,6 +243,9 @@ def review_decision(
                 reviewed_by=reviewer,
             )
         )
+        # The site hears of the verdict through the webhook outbox, committed with the review or not at all.
+        review = {"decision_id": decision_id, "comment_id": row.comment_id, "site": row.site}
+        enqueue_review_events(connection, [{**review, "outcome": status_after, "verdict": verdict, "note": note, "reviewed_at": now}])
     found = get_decision(decision_id, engine=engine)
     if found is None:  # deleted by a purge between the two transactions
         raise UnknownDecisionError(decision_id)

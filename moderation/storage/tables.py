@@ -77,3 +77,41 @@ decision_reviews = Table(
     Column("status_before", String(10), nullable=False),
     Column("status_after", String(10), nullable=False),
 )
+
+DELIVERY_STATUSES = ("pending", "delivered", "failed")
+
+# The webhook outbox: one row per event, written in the review's own transaction and sent later by the service's
+# sender thread. A row is claimed by setting a lease (lease_until, leased_by), so several workers or hosts never
+# send it at the same time; a sender that dies mid-delivery leaves a lease that simply runs out.
+webhook_deliveries = Table(
+    "webhook_deliveries",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("created_at", DateTime(timezone=True), nullable=False, index=True),
+    Column("event", String(40), nullable=False),
+    # No foreign key: a delivery outlives a purge of its decision (the receiver still needs to hear about it).
+    Column("decision_id", String(32), nullable=False, index=True),
+    Column("site", String(200)),
+    Column("body", Text, nullable=False),  # the exact JSON sent, so every retry sends (and signs) the same bytes
+    Column("status", String(10), nullable=False, server_default="pending"),
+    Column("attempts", Integer, nullable=False, server_default="0"),
+    Column("next_attempt_at", DateTime(timezone=True), nullable=False),
+    Column("lease_until", DateTime(timezone=True)),
+    Column("leased_by", String(64)),
+    Column("last_attempt_at", DateTime(timezone=True)),
+    Column("last_status", Integer),
+    Column("last_error", String(500)),
+    Column("delivered_at", DateTime(timezone=True)),
+    Index("ix_webhook_deliveries_status_next_attempt_at", "status", "next_attempt_at"),
+)
+
+# Signed-in review sessions, kept server-side: the cookie carries only a random id, whose digest is the key here.
+# Signing out deletes the row, so a copied cookie is worth nothing afterwards.
+review_sessions = Table(
+    "review_sessions",
+    metadata,
+    Column("id_digest", String(64), primary_key=True),
+    Column("key_name", String(200), nullable=False, index=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("expires_at", DateTime(timezone=True), nullable=False, index=True),
+)

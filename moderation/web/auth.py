@@ -106,6 +106,22 @@ def create_key(path: Path, name: str, role: str) -> str:
     return secret
 
 
+def remove_key(path: Path, name: str) -> bool:
+    """Take the key NAME out of a keys file (rewritten aside, mode 600, then moved into place); False if absent."""
+    if not path.exists():
+        return False
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    kept = [line for line in lines if line.split()[:1] != [name] or line.lstrip().startswith("#")]
+    if len(kept) == len(lines):
+        return False
+    scratch = path.with_name(f".{path.name}.{os.getpid()}")
+    descriptor = os.open(scratch, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+        handle.writelines(kept)
+    os.replace(scratch, path)
+    return True
+
+
 class KeyRing:
     """The configured keys; authenticate() compares digests in constant time."""
 
