@@ -214,7 +214,7 @@ def _record_reviews(
     d = decisions.c
     chosen = d.id.in_(wanted)
     if connection.dialect.name == "postgresql":
-        # Row locks taken in id order: two bulk reviews sharing decisions wait for each other instead of deadlocking.
+        # Row locks taken in id order whatever plan the UPDATE gets: overlapping bulk reviews queue instead of deadlocking.
         connection.execute(select(d.id).where(chosen).order_by(d.id).with_for_update())
     # Write first: that takes SQLite's write lock (a read first could not upgrade once another writer committed)
     # and PostgreSQL's row locks, so concurrent reviews of one decision apply one after the other.
