@@ -13,11 +13,21 @@ from flask import Response, abort, current_app, g
 from flask.views import MethodView
 from marshmallow import RAISE
 
-from ..storage import DecisionFilter, UnknownDecisionError, get_decision, iter_decisions, list_decisions, review_decision
+from ..storage import (
+    DecisionFilter,
+    UnknownDecisionError,
+    get_decision,
+    iter_decisions,
+    list_decisions,
+    review_decision,
+    review_decisions,
+)
 from ..storage.times import iso_or_none
 from ..web.auth import require_role
 from . import BEARER, Blueprint
 from .log_schemas import (
+    BulkReviewAnswerSchema,
+    BulkReviewSchema,
     DecisionDetailSchema,
     DecisionExportQuerySchema,
     DecisionListQuerySchema,
@@ -108,6 +118,30 @@ class DecisionReview(MethodView):
             )
         except UnknownDecisionError:
             abort(404, _NOT_FOUND)
+
+
+@blp.route("/review")
+class BulkReview(MethodView):
+    """One verdict for many decisions."""
+
+    @blp.doc(security=BEARER)
+    @require_role("moderate")
+    @blp.arguments(BulkReviewSchema)
+    @blp.response(200, BulkReviewAnswerSchema)
+    def post(self, review: dict[str, Any]) -> dict[str, Any]:
+        """Uphold or overturn up to 500 decisions with one note, all or none; unknown ids are reported, not fatal (role: moderate)."""
+        results = review_decisions(
+            review["ids"],
+            review["verdict"],
+            note=review.get("note"),
+            reviewer=g.api_key.name,
+            reviewer_role=g.api_key.role,
+        )
+        for result in results:
+            if not result["reviewed"]:
+                result["error"] = _NOT_FOUND
+        reviewed = sum(result["reviewed"] for result in results)
+        return {"results": results, "reviewed": reviewed, "unknown_ids": len(results) - reviewed}
 
 
 def _outcome(record: dict[str, Any]) -> dict[str, Any]:

@@ -8,7 +8,7 @@ from typing import Any
 from marshmallow import Schema, ValidationError, fields, validate, validates, validates_schema
 
 from ..engine import CATEGORIES, SUBCATEGORIES
-from ..storage import REVIEW_STATUSES, VERDICTS, BadCursorError, decode_cursor
+from ..storage import MAX_REVIEW_BATCH, REVIEW_STATUSES, VERDICTS, BadCursorError, decode_cursor
 from ..storage.times import parse_when
 from .fields import CleanString
 from .schemas import ReasonSchema
@@ -117,6 +117,36 @@ class ReviewSchema(Schema):
         metadata={"description": "uphold keeps the engine's decision; overturn reverses it (a reject becomes approved)."},
     )
     note = CleanString(multiline=True, allow_none=True, validate=validate.Length(max=2000))
+
+
+class BulkReviewSchema(ReviewSchema):
+    """One verdict and one note for many decisions."""
+
+    ids = fields.List(
+        CleanString(validate=validate.Length(min=1, max=100)),
+        required=True,
+        validate=validate.Length(min=1, max=MAX_REVIEW_BATCH),
+        metadata={"description": f"Decision ids, 1 to {MAX_REVIEW_BATCH}; an id given twice is reviewed once."},
+    )
+
+
+class BulkReviewResultSchema(Schema):
+    """What happened to one id: reviewed, with its status now, or not found (nothing else changes)."""
+
+    id = fields.String(required=True)
+    reviewed = fields.Boolean(required=True, metadata={"description": "False when the log holds no decision with this id."})
+    decision = fields.String(metadata={"enum": list(_DECISIONS), "description": "The engine's decision (reviewed ids only)."})
+    status = fields.String(metadata={"enum": list(_DECISIONS), "description": "The decision as it stands now (reviewed ids only)."})
+    review_status = fields.String(metadata={"enum": list(REVIEW_STATUSES)})
+    error = fields.String(metadata={"description": "Why the id was not reviewed."})
+
+
+class BulkReviewAnswerSchema(Schema):
+    """One result per distinct id, in the order sent, and how many were reviewed and not found."""
+
+    results = fields.List(fields.Nested(BulkReviewResultSchema), required=True)
+    reviewed = fields.Integer(required=True)
+    unknown_ids = fields.Integer(required=True, data_key="unknown")  # "unknown" itself is a Schema setting
 
 
 class LoggedAuthorSchema(Schema):

@@ -1,4 +1,4 @@
-"""Moderator review pages: sign in with a key, work through the reject log, read and review decisions, see the rules."""
+"""Moderator review pages: sign in with a key, work through the queues, review decisions one by one or in bulk, see the rules."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from .session import ReviewSessionInterface
 
 def init_app(app: Flask) -> None:
     """Register the review pages with their session cookie and CSRF protection (the JSON API stays untouched)."""
-    from . import account, decision, log, rules  # noqa: F401  (each adds its routes to the blueprint)
+    from . import account, bulk, decision, log, rules  # noqa: F401  (each adds its routes to the blueprint)
     from .blueprint import bp, csrf
 
     # CSRF is checked only where the review blueprint asks for it: the JSON API authenticates by bearer key.

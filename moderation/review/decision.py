@@ -1,56 +1,33 @@
-"""One decision: the comment with every match highlighted, why it was rejected, its reviews, and the review form."""
+"""One decision: the comment with every match highlighted, why, the context for a verdict, its reviews, the review form."""
 
 from __future__ import annotations
 
-import re
 from typing import Any
 from urllib.parse import urlsplit
 
-from flask import abort, current_app, flash, g, redirect, render_template, request, url_for
-from sqlalchemy import select
+from flask import abort, flash, g, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
 from ..rulebook import get_rulebook
 from ..storage import (
-    VERDICTS,
     DecisionFilter,
     UnknownDecisionError,
-    decisions,
-    encode_cursor,
+    article_decisions,
+    article_filter,
+    author_filters,
+    author_history,
     get_decision,
-    list_decisions,
+    neighbour_ids,
     review_decision,
 )
-from ..storage.queries import filter_clauses
 from .blueprint import bp
-from .filters import read_log_query
+from .filters import LogQuery, read_log_query
 from .highlight import highlight, numbered_matches
+from .log import excerpt
 from .session import moderator_required
+from .verdicts import MAX_NOTE_LENGTH, read_verdict, verdict_words
 
-MAX_NOTE_LENGTH = 2000
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _GONE = "There is no decision with this id; it may have been deleted by the retention policy."
-_VERDICT_WORDS = {
-    "uphold": "Upheld: the comment stays rejected.",
-    "overturn": "Overturned: the comment is now approved.",
-}
-
-
-def older_decision_id(filters: DecisionFilter, decision_id: str) -> str | None:
-    """The next decision down the log (older) under the same filters."""
-    page = list_decisions(filters, limit=1, cursor=encode_cursor(decision_id))
-    return page.items[0]["id"] if page.items else None
-
-
-def newer_decision_id(filters: DecisionFilter, decision_id: str) -> str | None:
-    """The previous decision up the log (newer) under the same filters.
-
-    The log's public functions only page towards older decisions, so this one step back is asked here.
-    """
-    statement = select(decisions.c.id).where(*filter_clauses(filters), decisions.c.id > decision_id).order_by(decisions.c.id.asc()).limit(1)
-    with current_app.extensions["moderation.db"].connect() as connection:
-        found = connection.execute(statement).scalar()
-    return str(found) if found is not None else None
 
 
 def web_link(url: str | None) -> str | None:
@@ -71,6 +48,34 @@ def _load(decision_id: str) -> dict[str, Any]:
     return record
 
 
+def _log_args(filters: DecisionFilter) -> dict[str, str]:
+    """The log's query string for a storage filter built here (author or article context): every outcome."""
+    names = ("author", "article", "site", "status", "review")
+    found = {name: getattr(filters, name) for name in names if getattr(filters, name)}
+    return {"status": "any", **found} if "status" not in found and "review" not in found else found
+
+
+def author_context(record: dict[str, Any]) -> dict[str, Any] | None:
+    """The author's history on this site: counts of decisions, rejects and overturns, each with its log link."""
+    author_id = (record.get("author") or {}).get("id")
+    if not author_id:
+        return None
+    site = record.get("site")
+    counts = author_history(str(author_id), site=site)
+    links = {name: _log_args(filters) for name, filters in author_filters(str(author_id), site).items()}
+    return {"id": author_id, "site": site, "counts": counts, "links": links}
+
+
+def article_context(record: dict[str, Any]) -> dict[str, Any] | None:
+    """The other decisions on the same article (the newest few) and the log link to all of them."""
+    filters = article_filter(record.get("article"), record.get("site"))
+    if filters is None:
+        return None
+    others = article_decisions(filters, exclude=record["id"])
+    rows = [{**other, "excerpt": excerpt(other["text"], 90), "author": (other.get("author") or {}).get("name")} for other in others]
+    return {"rows": rows, "link": _log_args(filters)}
+
+
 @bp.route("/decisions/<decision_id>", endpoint="decision")
 @moderator_required
 def decision_page(decision_id: str) -> str:
@@ -78,6 +83,7 @@ def decision_page(decision_id: str) -> str:
     record = _load(decision_id)
     query = read_log_query(request.args)
     article = record.get("article") or {}
+    newer, older = neighbour_ids(query.filters, decision_id)
     return render_template(
         "review/decision.html",
         record=record,
@@ -85,29 +91,36 @@ def decision_page(decision_id: str) -> str:
         segments=highlight(record["text"], record.get("reasons") or []),
         matches=numbered_matches(record["text"], record.get("reasons") or []),
         author=record.get("author") or {},
+        author_context=author_context(record),
         article=article,
+        article_context=article_context(record),
         article_link=web_link(article.get("url")),
         live_ruleset=get_rulebook().version_or_none(),
-        older=older_decision_id(query.filters, decision_id),
-        newer=newer_decision_id(query.filters, decision_id),
+        older=older,
+        newer=newer,
         max_note=MAX_NOTE_LENGTH,
     )
+
+
+def _next_in_queue(query: LogQuery, decision_id: str) -> str | None:
+    """The decision after this one in its queue (older), even when the review just took this one out of the queue."""
+    return neighbour_ids(query.filters, decision_id)[1]
 
 
 @bp.route("/decisions/<decision_id>/review", methods=["POST"], endpoint="review")
 @moderator_required
 def review(decision_id: str) -> Response:
-    """Record the moderator's verdict, then show the decision again with it."""
-    verdict = request.form.get("verdict", "")
-    if verdict not in VERDICTS:
-        abort(400, "Choose Uphold or Overturn.")
-    note = _CONTROL.sub("", request.form.get("note", "")).strip()
-    if len(note) > MAX_NOTE_LENGTH:
-        abort(400, f"The note is longer than {MAX_NOTE_LENGTH} characters.")
+    """Record the moderator's verdict, then open the next comment of the queue (or this one again at its end)."""
+    verdict, note = read_verdict(request.form)
     try:
-        review_decision(decision_id, verdict, note=note or None, reviewer=g.moderator.name, reviewer_role=g.moderator.role)
+        reviewed = review_decision(decision_id, verdict, note=note, reviewer=g.moderator.name, reviewer_role=g.moderator.role)
     except UnknownDecisionError:
         abort(404, _GONE)
-    flash(_VERDICT_WORDS[verdict])
-    queue: dict[str, Any] = read_log_query(request.args).args()
-    return redirect(url_for("review.decision", decision_id=decision_id, **queue))
+    query = read_log_query(request.args)
+    flash(verdict_words(verdict, reviewed["status"]))
+    flash(decision_id, "reviewed")  # the page links back to it, so a slip of the finger is one click from undone
+    following = _next_in_queue(query, decision_id)
+    if following is None:
+        flash("That was the last comment in this queue.")
+    queue: dict[str, Any] = query.args()
+    return redirect(url_for("review.decision", decision_id=following or decision_id, **queue))

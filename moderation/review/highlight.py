@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import itertools
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 from ..storage.history import reason_spans
+
+_REST_OF_WORD = re.compile(r"\w*")
 
 
 @dataclass(frozen=True)
@@ -22,7 +25,10 @@ class Label:
 
 @dataclass
 class Segment:
-    """A run of the text with the labels of every match covering it, and the labels of matches ending after it."""
+    """A run of the text with the labels of every match covering it, and the labels placed after it.
+
+    A match's label goes at the end of the word its match ends in, so a label never splits a word ("fuck¹ing").
+    """
 
     text: str
     labels: list[Label] = field(default_factory=list)
@@ -49,15 +55,24 @@ def _spans(reasons: Iterable[dict[str, Any]], length: int) -> list[tuple[int, in
     return [(start, end, Label(number, rule, category, mode)) for number, (start, end, rule, category, mode) in enumerate(found, 1)]
 
 
+def label_position(text: str, end: int) -> int:
+    """Where the label of a match ending at `end` goes: there, or at the end of the word the match stops inside."""
+    if 0 < end < len(text) and text[end - 1].isalnum() and text[end].isalnum():
+        found = _REST_OF_WORD.match(text, end)
+        return found.end() if found else end
+    return end
+
+
 def highlight(text: str, reasons: Iterable[dict[str, Any]]) -> list[Segment]:
-    """The text cut at every match boundary (offsets are code points into the text as submitted)."""
+    """The text cut at every match boundary and label place (offsets are code points into the text as submitted)."""
     spans = _spans(reasons, len(text))
-    cuts = sorted({0, len(text), *(start for start, _, _ in spans), *(end for _, end, _ in spans)})
+    places = [(label_position(text, end), label) for _, end, label in spans]
+    cuts = sorted({0, len(text), *(start for start, _, _ in spans), *(end for _, end, _ in spans), *(place for place, _ in places)})
     segments = []
     for left, right in itertools.pairwise(cuts):
         covering = [label for start, end, label in spans if start <= left and right <= end]
-        ending = [label for _, end, label in spans if end == right]
-        segments.append(Segment(text[left:right], covering, ending))
+        placed = [label for place, label in places if place == right]
+        segments.append(Segment(text[left:right], covering, placed))
     return segments
 
 

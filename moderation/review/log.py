@@ -1,4 +1,4 @@
-"""The reject log: newest first, filtered, paged, with the number of rejects per category."""
+"""The log's queues: newest first, filtered, paged, with counts per queue and the rejects per category."""
 
 from __future__ import annotations
 
@@ -9,12 +9,13 @@ from flask import render_template, request
 
 from ..engine import CATEGORIES, RuleSetError
 from ..rulebook import get_rulebook
-from ..storage import BadCursorError, decision_stats, list_decisions
+from ..storage import BadCursorError, Count, count_decisions, decision_stats, list_decisions
 from .blueprint import bp
-from .filters import REVIEW_CHOICES, LogQuery, read_log_query
+from .filters import QUEUES, REVIEW_CHOICES, STATUS_CHOICES, SUBCATEGORY_CHOICES, LogQuery, read_log_query
 from .session import moderator_required
+from .verdicts import MAX_NOTE_LENGTH
 
-PAGE_SIZE = 25
+PAGE_SIZE = 50
 EXCERPT_LENGTH = 140
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
@@ -41,8 +42,17 @@ def row(record: dict[str, Any]) -> dict[str, Any]:
         "categories": record.get("categories") or [],
         "rules": [(reason["rule"], reason.get("mode", "enforce")) for reason in reasons],
         "review_status": record["review_status"],
+        "decision": record["decision"],
         "status": record["status"],
+        "author": (record.get("author") or {}).get("name") or (record.get("author") or {}).get("id") or "",
     }
+
+
+def queue_counts(query: LogQuery) -> tuple[dict[str, Count], Count]:
+    """How many decisions each queue holds under the other filters, and how many match all of them, in one query."""
+    wanted = {**query.queue_filters(), "selection": query.filters}
+    counted = count_decisions(wanted)
+    return {name: counted[name] for name in QUEUES}, counted["selection"]
 
 
 def category_counts(query: LogQuery) -> list[tuple[str, int]]:
@@ -65,16 +75,17 @@ def _rule_ids() -> list[str]:
 @bp.route("/log", endpoint="reject_log")
 @moderator_required
 def reject_log() -> str:
-    """The reject log page."""
+    """The log page: a queue, filtered, one page of it."""
     query = read_log_query(request.args)
     cursor = request.args.get("cursor") or None
     try:
         page = list_decisions(query.filters, limit=PAGE_SIZE, cursor=cursor)
     except BadCursorError:
-        query.problems.append("That page link is not valid any more; showing the newest rejects.")
+        query.problems.append("That page link is not valid any more; showing the newest decisions.")
         cursor = None
         page = list_decisions(query.filters, limit=PAGE_SIZE)
     today = datetime.now(UTC).date()
+    queues, selection = queue_counts(query)
     return render_template(
         "review/log.html",
         query=query,
@@ -82,8 +93,13 @@ def reject_log() -> str:
         next_cursor=page.next_cursor,
         first_page=cursor is None,
         counts=category_counts(query),
+        queues=queues,
+        selection=selection,
         categories=CATEGORIES,
+        subcategories=SUBCATEGORY_CHOICES,
+        status_choices=STATUS_CHOICES,
         review_choices=REVIEW_CHOICES,
+        max_note=MAX_NOTE_LENGTH,
         rule_ids=_rule_ids(),
         today=today.isoformat(),
         yesterday=(today - timedelta(days=1)).isoformat(),

@@ -4,10 +4,21 @@ from __future__ import annotations
 
 from flask import Flask
 
+from .context import (
+    COUNT_CAP,
+    Count,
+    article_decisions,
+    article_filter,
+    author_filters,
+    author_history,
+    count_decisions,
+    neighbour_ids,
+)
 from .engine import DEFAULT_SQLITE_SYNCHRONOUS, make_engine
 from .feedback import add_feedback, feedback, feedback_stats, find_logged_decision, purge_feedback, text_digest
 from .migrate import upgrade_to_head
 from .queries import (
+    MAX_REVIEW_BATCH,
     BadCursorError,
     DecisionFilter,
     DecisionPage,
@@ -21,21 +32,30 @@ from .queries import (
     list_decisions,
     purge_decisions,
     review_decision,
+    review_decisions,
 )
 from .rows import PII_MODES, hash_pii, is_decision_id, log_record, new_decision_id
 from .tables import REVIEW_STATUSES, VERDICTS, decision_hits, decision_reviews, decisions, metadata
 from .writer import LogUnavailableError, log_decisions
 
 __all__ = [
+    "COUNT_CAP",
+    "MAX_REVIEW_BATCH",
     "PII_MODES",
     "REVIEW_STATUSES",
     "VERDICTS",
     "BadCursorError",
+    "Count",
     "DecisionFilter",
     "DecisionPage",
     "LogUnavailableError",
     "UnknownDecisionError",
     "add_feedback",
+    "article_decisions",
+    "article_filter",
+    "author_filters",
+    "author_history",
+    "count_decisions",
     "count_older_than",
     "decision_hits",
     "decision_reviews",
@@ -56,10 +76,12 @@ __all__ = [
     "log_record",
     "make_engine",
     "metadata",
+    "neighbour_ids",
     "new_decision_id",
     "purge_decisions",
     "purge_feedback",
     "review_decision",
+    "review_decisions",
     "text_digest",
     "upgrade_to_head",
 ]

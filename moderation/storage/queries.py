@@ -5,7 +5,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -186,70 +186,99 @@ def get_decision(decision_id: str, *, engine: Engine | None = None) -> dict[str,
 
 # --- reviews --------------------------------------------------------------------------------------------
 
+MAX_REVIEW_BATCH = 500
+
 
 def _opposite(decision: str) -> str:
     return "approve" if decision == "reject" else "reject"
 
 
+def _announce_reviews(connection: Connection, reviews: Sequence[Mapping[str, Any]]) -> None:
+    """The one place reviews are handed on, inside their transaction (single and bulk reviews alike).
+
+    The site hears of each verdict through the webhook outbox, committed with the review or not at all.
+    """
+    enqueue_review_events(connection, reviews)
+
+
+def _record_reviews(
+    connection: Connection, decision_ids: Iterable[str], verdict: str, *, reviewer: str, reviewer_role: str, note: str | None
+) -> dict[str, str]:
+    """Review each known decision among decision_ids once, in the caller's transaction: {id: the engine's decision}.
+
+    Unknown and malformed ids are skipped.
+    """
+    if verdict not in VERDICTS:
+        raise ValueError(f"verdict must be one of {', '.join(VERDICTS)}")
+    wanted = sorted({decision_id for decision_id in decision_ids if is_decision_id(decision_id)})
+    if not wanted:
+        return {}
+    d = decisions.c
+    chosen = d.id.in_(wanted)
+    if connection.dialect.name == "postgresql":
+        # Row locks taken in id order whatever plan the UPDATE gets: overlapping bulk reviews queue instead of deadlocking.
+        connection.execute(select(d.id).where(chosen).order_by(d.id).with_for_update())
+    # Write first: that takes SQLite's write lock (a read first could not upgrade once another writer committed)
+    # and PostgreSQL's row locks, so concurrent reviews of one decision apply one after the other.
+    if not connection.execute(update(decisions).where(chosen).values(review_count=d.review_count + 1)).rowcount:
+        return {}
+    found = connection.execute(select(d.id, d.decision, d.status, d.comment_id, d.site).where(chosen).order_by(d.id)).all()
+    now, upheld = datetime.now(UTC), verdict == "uphold"
+    outcome = {row.id: row.decision if upheld else _opposite(row.decision) for row in found}
+    trail = {"created_at": now, "verdict": verdict, "note": note, "reviewer": reviewer, "reviewer_role": reviewer_role}
+    rows = [{**trail, "decision_id": row.id, "status_before": row.status, "status_after": outcome[row.id]} for row in found]
+    connection.execute(decision_reviews.insert(), rows)
+    # The same rule as `outcome` above, in SQL: every chosen row is updated in one statement.
+    status = d.decision if upheld else case((d.decision == "reject", "approve"), else_="reject")
+    review_status = "upheld" if upheld else "overturned"
+    changes = {"status": status, "review_status": review_status, "reviewed_at": now, "reviewed_by": reviewer}
+    connection.execute(update(decisions).where(chosen).values(**changes))
+    about = {"verdict": verdict, "note": note, "reviewed_at": now}
+    events = [{**about, "decision_id": row.id, "comment_id": row.comment_id, "site": row.site, "outcome": outcome[row.id]} for row in found]
+    _announce_reviews(connection, events)
+    return {row.id: row.decision for row in found}
+
+
 def review_decision(
-    decision_id: str,
-    verdict: str,
-    *,
-    reviewer: str,
-    reviewer_role: str,
-    note: str | None = None,
-    engine: Engine | None = None,
+    decision_id: str, verdict: str, *, reviewer: str, reviewer_role: str, note: str | None = None, engine: Engine | None = None
 ) -> dict[str, Any]:
     """Record a moderator's verdict (uphold or overturn) and set the decision's current status; return it.
 
     The engine's original decision is never changed: an overturned reject gets status approve, and every review
     stays in the audit trail. Raises UnknownDecisionError for an unknown id.
     """
-    if verdict not in VERDICTS:
-        raise ValueError(f"verdict must be one of {', '.join(VERDICTS)}")
-    if not is_decision_id(decision_id):
-        raise UnknownDecisionError(decision_id)
-    now = datetime.now(UTC)
     with _engine(engine).begin() as connection:
-        # Write first: that takes SQLite's write lock (a read first could not upgrade once another writer
-        # committed) and PostgreSQL's row lock, so concurrent reviews of one decision apply one after the other.
-        counted = connection.execute(
-            update(decisions).where(decisions.c.id == decision_id).values(review_count=decisions.c.review_count + 1)
-        )
-        if counted.rowcount == 0:
+        if not _record_reviews(connection, [decision_id], verdict, reviewer=reviewer, reviewer_role=reviewer_role, note=note):
             raise UnknownDecisionError(decision_id)
-        d = decisions.c
-        row = connection.execute(select(d.decision, d.status, d.comment_id, d.site).where(d.id == decision_id)).one()
-        status_after = row.decision if verdict == "uphold" else _opposite(row.decision)
-        connection.execute(
-            decision_reviews.insert().values(
-                decision_id=decision_id,
-                created_at=now,
-                verdict=verdict,
-                note=note,
-                reviewer=reviewer,
-                reviewer_role=reviewer_role,
-                status_before=row.status,
-                status_after=status_after,
-            )
-        )
-        connection.execute(
-            update(decisions)
-            .where(decisions.c.id == decision_id)
-            .values(
-                status=status_after,
-                review_status="upheld" if verdict == "uphold" else "overturned",
-                reviewed_at=now,
-                reviewed_by=reviewer,
-            )
-        )
-        # The site hears of the verdict through the webhook outbox, committed with the review or not at all.
-        review = {"decision_id": decision_id, "comment_id": row.comment_id, "site": row.site}
-        enqueue_review_events(connection, [{**review, "outcome": status_after, "verdict": verdict, "note": note, "reviewed_at": now}])
     found = get_decision(decision_id, engine=engine)
     if found is None:  # deleted by a purge between the two transactions
         raise UnknownDecisionError(decision_id)
     return found
+
+
+def review_decisions(
+    decision_ids: Sequence[str], verdict: str, *, reviewer: str, reviewer_role: str, note: str | None = None, engine: Engine | None = None
+) -> list[dict[str, Any]]:
+    """Give many decisions the same verdict, all in one transaction; one result per distinct id, in the order given.
+
+    A result is {"id", "reviewed": True, "decision", "status", "review_status"}, or {"id", "reviewed": False} for an
+    id the log does not hold. An id given twice is reviewed once. At most MAX_REVIEW_BATCH distinct ids.
+    """
+    distinct = list(dict.fromkeys(decision_ids))
+    if len(distinct) > MAX_REVIEW_BATCH:
+        raise ValueError(f"at most {MAX_REVIEW_BATCH} decisions can be reviewed at once")
+    with _engine(engine).begin() as connection:
+        made = _record_reviews(connection, distinct, verdict, reviewer=reviewer, reviewer_role=reviewer_role, note=note)
+    review_status = "upheld" if verdict == "uphold" else "overturned"
+    results: list[dict[str, Any]] = []
+    for decision_id in distinct:
+        original = made.get(decision_id)
+        if original is None:
+            results.append({"id": decision_id, "reviewed": False})
+        else:
+            status = original if verdict == "uphold" else _opposite(original)
+            results.append({"id": decision_id, "reviewed": True, "decision": original, "status": status, "review_status": review_status})
+    return results
 
 
 # --- statistics -----------------------------------------------------------------------------------------

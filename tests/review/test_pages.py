@@ -16,6 +16,7 @@ from flask.testing import FlaskClient
 
 from moderation import create_app
 from moderation.engine import RuleError, RuleSetError
+from moderation.review.log import PAGE_SIZE
 from moderation.rulebook import LoadFailure, get_rulebook
 
 
@@ -237,7 +238,7 @@ def test_the_log_lists_rejects_newest_first_with_their_rows(moderator: FlaskClie
         ({"article": "a1"}, ["threat"]),
         ({"article": "https://news.example/a1"}, ["threat"]),
         ({"q": "IDIOT"}, ["attack"]),
-        ({"review": "unreviewed"}, ["attack", "profanity", "threat"]),
+        ({"review": "unreviewed"}, ["approved", "attack", "profanity", "threat"]),
         ({"review": "overturned"}, []),
         ({"since": "today"}, ["attack", "profanity", "threat"]),
         ({"since": "2000-01-01", "until": "2000-01-02"}, []),
@@ -249,7 +250,7 @@ def test_the_log_filters(moderator: FlaskClient, seeded: dict[str, str], params:
     html = page(moderator, "/review/log", **params)
     assert log_ids(html) == [seeded[name] for name in expected]
     if not expected:
-        assert "No rejected comments match these filters." in html
+        assert "No comments match these filters." in html
 
 
 def test_bad_filter_values_are_named_and_left_out(moderator: FlaskClient, seeded: dict[str, str]) -> None:
@@ -264,13 +265,13 @@ def test_bad_filter_values_are_named_and_left_out(moderator: FlaskClient, seeded
 
 
 def test_the_log_pages_through_many_rejects(app: Flask, moderator: FlaskClient) -> None:
-    submitted = [submit(moderator, f"I will kill you number {index}", site="bulk") for index in range(30)]
+    submitted = [submit(moderator, f"I will kill you number {index}", site="bulk") for index in range(PAGE_SIZE + 5)]
     first = page(moderator, "/review/log", site="bulk")
-    assert log_ids(first) == submitted[::-1][:25]
+    assert log_ids(first) == submitted[::-1][:PAGE_SIZE]
     older = re.search(r'<a rel="next" href="([^"]+)"', first)
     assert older and "site=bulk" in older.group(1)
     second = page(moderator, older.group(1).replace("&amp;", "&"))
-    assert log_ids(second) == submitted[::-1][25:]
+    assert log_ids(second) == submitted[::-1][PAGE_SIZE:]
     assert 'rel="next"' not in second
     assert "← Newest" in second
 
@@ -281,7 +282,7 @@ def test_the_log_pages_through_many_rejects(app: Flask, moderator: FlaskClient) 
 def test_the_decision_page_shows_the_text_matches_reasons_and_fields(moderator: FlaskClient, seeded: dict[str, str]) -> None:
     html = page(moderator, f"/review/decisions/{seeded['threat']}")
     assert '<mark class="hit cat-threat" title="[1] threats/kill-you (threat)">I will kill you</mark>' in html
-    assert "1 threat · threats/kill-you" in html
+    assert '1<span class="tag-detail"> threat · threats/kill-you</span>' in html
     rule = get_rulebook_message(moderator, "threats/kill-you")
     assert rule in html
     assert "Budget" in html and "a1" in html
@@ -354,12 +355,15 @@ def test_upholding_then_overturning_keeps_both_in_the_history(moderator: FlaskCl
     assert log_ids(page(moderator, "/review/log", review="upheld")) == []
 
 
-def test_a_review_keeps_the_queue_filters(moderator: FlaskClient, seeded: dict[str, str]) -> None:
+def test_a_review_opens_the_next_comment_of_the_queue_with_its_filters(moderator: FlaskClient, seeded: dict[str, str]) -> None:
     token = csrf_token(moderator, f"/review/decisions/{seeded['attack']}?site=news")
     response = moderator.post(
         f"/review/decisions/{seeded['attack']}/review?site=news&review=unreviewed", data={"verdict": "uphold", "csrf_token": token}
     )
-    assert response.headers["Location"] == f"/review/decisions/{seeded['attack']}?site=news&review=unreviewed"
+    assert response.headers["Location"] == f"/review/decisions/{seeded['threat']}?review=unreviewed&site=news"
+    html = page(moderator, response.headers["Location"])
+    assert "Upheld: the comment stays rejected." in html
+    assert f'<a href="/review/decisions/{seeded["attack"]}" id="just-reviewed">' in html
 
 
 @pytest.mark.parametrize(("verdict", "note"), [("delete", ""), ("", ""), ("overturn", "x" * 2001)])
