@@ -18,6 +18,7 @@ from ..engine.language import detect_language, primary_language
 from ..rulebook import get_rulebook
 from ..storage import UnknownDecisionError, add_feedback, find_logged_decision, log_decisions, log_record, review_decision, text_digest
 from ..web.guards import parse_json_body
+from ..web.guards import read_body as read_raw_body
 from . import coral
 from .perspective import UNSUPPORTED, score_attributes, suggested_verdict, utf16_offsets
 from .perspective_schemas import (
@@ -122,7 +123,7 @@ def read_body() -> None:
     """Decode the body strictly (any content type: Perspective clients differ); it must be a JSON object."""
     if request.method != "POST":
         return
-    body = parse_json_body(request.get_data(cache=True))
+    body = parse_json_body(read_raw_body())
     if not isinstance(body, dict):
         abort(400, "The request body must be a JSON object.")
     g.json_body = body
