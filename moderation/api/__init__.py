@@ -19,7 +19,7 @@ class GuardedJsonParser(FlaskParser):
         return json_body()
 
 
-class Blueprint(flask_smorest.Blueprint):  # type: ignore[misc]
+class Blueprint(flask_smorest.Blueprint):
     """The project's blueprint: flask-smorest's, with the guarded JSON parser."""
 
     ARGUMENTS_PARSER = GuardedJsonParser()
