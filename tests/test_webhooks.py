@@ -321,3 +321,20 @@ def test_the_rules_page_shows_the_latest_deliveries(app_config: dict[str, object
     assert decision_id[:12] in html
     assert "HTTP 503" in html
     assert "/hooks/moderation" not in html  # only the host: a URL may carry a token
+
+
+def test_a_bulk_review_sends_one_event_per_reviewed_decision(app_config: dict[str, object], receiver: Receiver) -> None:
+    app = make_app(app_config, receiver.url)
+    client = app.test_client()
+    rejected = [submit(client, app, REJECTED, comment_id=f"c{index}") for index in range(3)]
+    body = {"ids": [*rejected, "0" * 32], "verdict": "overturn", "note": "all fine after all"}
+    response = client.post("/v1/decisions/review", json=body, headers=auth(app, "moderate"))
+    assert response.status_code == 200, response.get_json()
+    while sender(app).run_once():
+        pass
+    events = {sent["json"]["decision_id"]: sent["json"] for sent in receiver.received if sent["signed"]}
+    assert sorted(events) == sorted(rejected)  # the unknown id sends nothing
+    assert {event["outcome"] for event in events.values()} == {"approve"}
+    assert {event["note"] for event in events.values()} == {"all fine after all"}
+    assert sorted(event["comment_id"] for event in events.values()) == ["c0", "c1", "c2"]
+    assert len(receiver.received) == 3
