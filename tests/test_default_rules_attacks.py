@@ -47,6 +47,21 @@ def categories(ruleset: Ruleset, text: str) -> tuple[str, ...]:
         "the minister is a gutless little man",
         "what a cowardly little fella",
         "honestly, you are below contempt",
+        # Set phrases and idioms that call someone stupid.
+        "she's not quite the sharpest knife in the drawer",
+        "the light is on but no one is home",
+        "if brains were gunpowder he could not blow his hat off",
+        "you couldn't spot a lie if it bit you",
+        "shall I explain it using small words?",
+        # Jibes about the reader's mind, and being told to go away.
+        "you should get your head examined",
+        "you belong in a loony bin",
+        "do the world a favour and stop typing",
+        "stop humiliating yourself",
+        "no one wants to read your posts",
+        "I pity your students",
+        "you look like a walrus",
+        "stop acting like a toddler",
         # Intelligence nouns aimed at anyone.
         "what a birdbrain",
         "listen, dullard, the dam was built in 1986",
@@ -85,6 +100,13 @@ def test_insults_aimed_at_a_person_are_personal_attacks(ruleset: Ruleset, text: 
         # Insult nouns as verbs, and a generic warning.
         "You fool nobody with that story.",
         "Only a fool would drive through the pass in this snow.",
+        # Advice, sympathy and likeness that insult no one.
+        "You'd be a fool to skip the exhibition at the citadel.",
+        "I feel sorry for your parents, waiting so long at the border like that.",
+        "You look like your mother in this old photo.",
+        "You should see a doctor about the rash.",
+        "Do us a favour and go vote on Sunday.",
+        "Explain the plan in small steps, minister, we want details.",
         # Go and do something ordinary.
         "Go get an education grant for your daughter, the forms are open.",
         "Go cry with the families at the memorial, it is good to grieve.",
