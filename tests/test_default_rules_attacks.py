@@ -62,6 +62,12 @@ def categories(ruleset: Ruleset, text: str) -> tuple[str, ...]:
         "I pity your students",
         "you look like a walrus",
         "stop acting like a toddler",
+        # An adjective or a herd word as a name.
+        "hey stupid, read the article",
+        "listen here dumb",
+        "you sheep",
+        "you and your clueless friends",
+        "nobody here likes you",
         # Intelligence nouns aimed at anyone.
         "what a birdbrain",
         "listen, dullard, the dam was built in 1986",
@@ -107,6 +113,9 @@ def test_insults_aimed_at_a_person_are_personal_attacks(ruleset: Ruleset, text: 
         "You should see a doctor about the rash.",
         "Do us a favour and go vote on Sunday.",
         "Explain the plan in small steps, minister, we want details.",
+        # A question apologised for, a herd word in a compound.
+        "Sorry, stupid question, but is the Ibrahim Khalil crossing open?",
+        "You sheep farmers should apply for the drought grant.",
         # Go and do something ordinary.
         "Go get an education grant for your daughter, the forms are open.",
         "Go cry with the families at the memorial, it is good to grieve.",
