@@ -68,6 +68,16 @@ def categories(ruleset: Ruleset, text: str) -> tuple[str, ...]:
         "you sheep",
         "you and your clueless friends",
         "nobody here likes you",
+        # A child's age, reading and schooling.
+        "are you ten?",
+        "you obviously cannot read",
+        "did you even go to high school?",
+        "your IQ is lower than your shoe size",
+        # Wishing the reader unborn, and taunts about where they live.
+        "your mother should have aborted you",
+        "never reproduce, please",
+        "you still live with your mum",
+        "you're embarrassing yourself",
         # Intelligence nouns aimed at anyone.
         "what a birdbrain",
         "listen, dullard, the dam was built in 1986",
@@ -116,6 +126,11 @@ def test_insults_aimed_at_a_person_are_personal_attacks(ruleset: Ruleset, text: 
         # A question apologised for, a herd word in a compound.
         "Sorry, stupid question, but is the Ibrahim Khalil crossing open?",
         "You sheep farmers should apply for the drought grant.",
+        # Calling out bigotry is criticism.
+        "Saying that about Yazidis only shows how small-minded you are.",
+        # Ages and reading in ordinary sentences.
+        "You were twelve when Saddam fell, you told me.",
+        "My grandmother cannot read, so I read the news to her.",
         # Go and do something ordinary.
         "Go get an education grant for your daughter, the forms are open.",
         "Go cry with the families at the memorial, it is good to grieve.",
