@@ -78,6 +78,9 @@ def categories(ruleset: Ruleset, text: str) -> tuple[str, ...]:
         "never reproduce, please",
         "you still live with your mum",
         "you're embarrassing yourself",
+        # Judgements of courage and use said of "he" or "she".
+        "he is a coward",
+        "she's hopeless",
         # Intelligence nouns aimed at anyone.
         "what a birdbrain",
         "listen, dullard, the dam was built in 1986",

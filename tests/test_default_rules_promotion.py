@@ -33,7 +33,7 @@ def ruleset() -> Ruleset:
         # A business offering its service, the spammer's hook, a bare "DM".
         "Car rental in Slemani, we offer unbeatable prices, message us",
         "Forex made me rich in a month, ask me how",
-        "Cheap Arabic lessons online, interested? DM",
+        "Cheap Arabic lessons online, interested? DM me.",
         "follow my instagram for daily photos of Amedi",
         # A comment that is only a commercial domain or link.
         "cheap-flights-to-erbil.com",
