@@ -10,8 +10,8 @@ from urllib.parse import quote
 
 import pytest
 from flask import Flask
-from logdata import KEYS, bearer
 from sqlalchemy import create_engine, text
+from testkit import KEYS, bearer
 
 from moderation import create_app, storage
 
