@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install lint typecheck bench bench-hostile bench-log eval clean
+.PHONY: run test test-fast install lint typecheck bench bench-hostile bench-log eval clean
 
 $(STAMP): setup.cfg pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -27,6 +27,10 @@ typecheck: $(STAMP)
 
 test: $(STAMP) lint typecheck
 	$(BIN)/pytest
+
+# The inner loop: lint, types and every test but the slow ones (real servers, worker processes, the wheel build).
+test-fast: $(STAMP) lint typecheck
+	$(BIN)/pytest -m "not slow"
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/engine_speed.py

@@ -8,15 +8,9 @@ from pathlib import Path
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
+from testkit import KEYS
 
 from moderation import create_app
-
-KEYS = {"submit": "submit-key-123", "moderate": "moderate-key-456", "admin": "admin-key-789"}
-
-
-def bearer(role: str) -> dict[str, str]:
-    """Authorization header for the test key of a role."""
-    return {"Authorization": f"Bearer {KEYS[role]}"}
 
 
 @pytest.fixture

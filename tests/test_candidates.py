@@ -13,7 +13,8 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from test_hot_reload import THREATS, bearer, write_rules
+from test_hot_reload import THREATS, write_rules
+from testkit import bearer
 
 from moderation import create_app
 from moderation.engine import cache

@@ -12,10 +12,10 @@ from typing import Any
 
 import jsonschema
 import pytest
-from conftest import KEYS, bearer
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import text as sql
+from testkit import KEYS, bearer
 
 from moderation import create_app
 from moderation.engine import Decision, Match, Reason

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
 import socket
@@ -14,7 +13,6 @@ import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import pytest
@@ -26,17 +24,6 @@ from moderation.rulebook import RuleBook, fingerprint, get_rulebook
 
 PROJECT = Path(__file__).resolve().parent.parent
 
-
-def _root_conftest() -> ModuleType:
-    # `from conftest import ...` finds whichever conftest.py was imported last (tests/engine has one too).
-    spec = importlib.util.spec_from_file_location("moderation_root_conftest", Path(__file__).with_name("conftest.py"))
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-bearer = _root_conftest().bearer
 
 THREATS = """\
 category: threat

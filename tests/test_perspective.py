@@ -12,9 +12,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import inspect
 from sqlalchemy import text as sql
+from testkit import KEYS
 
-# The keys of tests/conftest.py's app_config (its module name is ambiguous once other conftests load).
-KEYS = {"submit": "submit-key-123", "moderate": "moderate-key-456", "admin": "admin-key-789"}
 ANALYZE = "/v1alpha1/comments:analyze"
 SUGGEST = "/v1alpha1/comments:suggestscore"
 ATTRIBUTES = [

@@ -10,7 +10,8 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import text as sql
-from test_perspective import ANALYZE, ERROR_RESPONSE, KEYS, SUGGEST
+from test_perspective import ANALYZE, ERROR_RESPONSE, SUGGEST
+from testkit import KEYS
 
 GOOD = {"comment": {"text": "you idiot"}, "requestedAttributes": {"INSULT": {}}}
 SUGGESTION = {"comment": {"text": "you idiot"}, "attributeScores": {"INSULT": {"summaryScore": {"value": 1}}}}

@@ -14,7 +14,7 @@ import threading
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -29,6 +29,22 @@ PG_URL = os.environ.get("MODERATION_TEST_DATABASE_URL", "")
 TEXTS = ("I will k1ll you", "What a thoughtful article, thank you", "Go f.u.c.k yourself", "Buy cheap watches at shop.example")
 
 pytestmark = pytest.mark.slow
+
+# How long a gunicorn start may take before /v1/health answers. Generous, because a loaded machine
+# starts slowly; start-up is waited for, never counted in the time a phase of a test is given.
+START_SECONDS = 180.0
+# How long one phase of load (from a server's readiness) may take to produce what it must.
+PHASE_SECONDS = 90.0
+
+
+def wait_until(condition: Callable[[], bool], seconds: float) -> bool:
+    """Poll condition until it holds or `seconds` pass; True when it held."""
+    deadline = time.monotonic() + seconds
+    while not condition():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.01)
+    return True
 
 
 def free_port() -> int:
@@ -60,7 +76,7 @@ class Server:
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
-    def start(self, timeout: float = 40.0) -> None:
+    def start(self, timeout: float = START_SECONDS) -> None:
         """Start gunicorn in its own process group and wait until /v1/health answers."""
         with open(self.log, "ab") as log:
             self.process = subprocess.Popen(
@@ -159,35 +175,40 @@ def test_every_answered_decision_survives_sigkill(tmp_path: Path) -> None:
     load = Load()
     target = {"url": server.url}
     stop = threading.Event()
-    deadline = time.monotonic() + 45
+    # Set while a server is up: the clients wait on it while none is, so no start-up eats their tries.
+    serving = threading.Event()
 
     def client(worker: int) -> None:
         answered = 0
         for number in range(400):  # at most 400 tries and 60 answers per thread, six threads
-            if stop.is_set() or answered >= 60 or time.monotonic() > deadline:
+            if stop.is_set() or answered >= 60:
                 return
+            serving.wait(START_SECONDS)
             if load.comment(target["url"], worker, number):
                 answered += 1
             else:
-                time.sleep(0.1)  # the server is down: wait for it rather than spin
+                time.sleep(0.1)  # the server is down: give the test time to notice rather than spin
 
     server.start()
     restarted: Server | None = None
     threads = [threading.Thread(target=client, args=(worker,)) for worker in range(6)]
     try:
+        serving.set()
         for thread in threads:
             thread.start()
-        while len(load.received) < 150 and time.monotonic() < deadline:
-            time.sleep(0.01)
+        wait_until(lambda: len(load.received) >= 150, PHASE_SECONDS)
         before_kill = len(load.received)
+        # Requests in flight at the kill fail; the clients then wait for the server to come back.
+        serving.clear()
         server.kill()
-        # Requests in flight at the kill fail; the clients keep trying while the server comes back.
         restarted = Server(tmp_path, database_url, "sqlite-restarted")
         restarted.start()
         target["url"] = restarted.url
-        for thread in threads:
-            thread.join(timeout=max(1.0, deadline - time.monotonic() + 5))
+        serving.set()
+        wait_until(lambda: not any(thread.is_alive() for thread in threads), PHASE_SECONDS)
         stop.set()
+        for thread in threads:
+            thread.join(timeout=15)
     finally:
         stop.set()
         server.kill()
@@ -224,16 +245,17 @@ def test_two_servers_on_one_postgresql_lose_and_duplicate_nothing(tmp_path: Path
     """Two gunicorn servers (two workers each) start together on an empty schema and take comments at once."""
     servers = [Server(tmp_path, pg_database_url, f"pg-{n}") for n in range(2)]
     load = Load()
-    deadline = time.monotonic() + 45
     try:
         # Started together: four workers race to migrate the empty schema.
         starters = [threading.Thread(target=server.start) for server in servers]
         for starter in starters:
             starter.start()
         for starter in starters:
-            starter.join(timeout=60)
+            starter.join(timeout=START_SECONDS + 10)
         for server in servers:
             assert server.process is not None and server.process.poll() is None, server.log.read_text()[-3000:]
+        # The load's time counts from here, once both servers answer.
+        deadline = time.monotonic() + PHASE_SECONDS
 
         def client(worker: int) -> None:
             for number in range(40):

@@ -9,7 +9,8 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import text
-from test_hot_reload import PROFANITY, PROFANITY_TYPO, SHADOW_RULE, THREATS, bearer, write_rules
+from test_hot_reload import PROFANITY, PROFANITY_TYPO, SHADOW_RULE, THREATS, write_rules
+from testkit import bearer
 
 from moderation import create_app
 from moderation.engine import RuleSetError

@@ -13,7 +13,8 @@ import pytest
 from click.testing import CliRunner
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
-from test_hot_reload import PROFANITY, PROFANITY_TYPO, SHADOW_RULE, THREATS, bearer, write_rules
+from test_hot_reload import PROFANITY, PROFANITY_TYPO, SHADOW_RULE, THREATS, write_rules
+from testkit import bearer
 
 from moderation.cli import main
 from moderation.cli.rules_load import hint

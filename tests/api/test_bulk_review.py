@@ -7,15 +7,11 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from testkit import bearer
 
 from moderation.storage import MAX_REVIEW_BATCH, decision_reviews
 
-KEYS = {"submit": "submit-key-123", "moderate": "moderate-key-456", "admin": "admin-key-789"}
 UNKNOWN = "0123456789abcdef0123456789abcdef"
-
-
-def bearer(role: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {KEYS[role]}"}
 
 
 def submit(client: FlaskClient, text: str, **fields: Any) -> str:

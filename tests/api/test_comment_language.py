@@ -10,19 +10,14 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import text as sql
+from testkit import bearer
 
 from moderation import create_app
 from moderation.config import DEFAULT_RULES_DIR
 
-# The keys of tests/conftest.py's app_config (see test_comments.py for why they are not imported).
-KEYS = {"submit": "submit-key-123"}
 ARABIC = "نرجو أن تنشروا المزيد من التقارير عن المدينة"
 SORANI = "ئەم ڕاپۆرتە زۆر بە سوودە، دەستتان خۆش بێت"
 ENGLISH = "Could the council publish the full budget before the vote?"
-
-
-def bearer(role: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {KEYS[role]}"}
 
 
 def post(client: FlaskClient, body: dict[str, Any], path: str = "/v1/comments") -> Any:

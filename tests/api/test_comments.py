@@ -9,20 +9,13 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import text as sql
+from testkit import bearer
 
 from moderation.engine import fold
 
-# The keys of tests/conftest.py's app_config; not imported from there, because "conftest" is whichever
-# conftest.py pytest imported last.
-KEYS = {"submit": "submit-key-123", "moderate": "moderate-key-456", "admin": "admin-key-789"}
 COMMENTS = "/v1/comments"
 BATCH = "/v1/comments/batch"
 ERROR_KEYS = {"code", "status", "message", "errors"}
-
-
-def bearer(role: str) -> dict[str, str]:
-    """Authorization header for the test key of a role."""
-    return {"Authorization": f"Bearer {KEYS[role]}"}
 
 
 def logged(app: Flask) -> int:

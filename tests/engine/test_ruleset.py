@@ -219,9 +219,10 @@ def test_split_words_leave_ordinary_text_alone(build: Build) -> None:
 
 
 def test_whole_words_do_not_match_inside_others(build: Build) -> None:
-    ruleset = build({"profanity.yml": SWEARS}, check_examples=False)
+    ruleset = build({"profanity.yml": SWEARS.replace('"darn"]', '"darn", "cunt"]')}, check_examples=False)
+    assert ruleset.evaluate("darn").rejected and ruleset.evaluate("you cunt").rejected
     assert not ruleset.evaluate("darned socks").rejected
-    assert not ruleset.evaluate("Scunthorpe").rejected  # no "cunt*" entry here, and no substring matching
+    assert not ruleset.evaluate("Scunthorpe").rejected  # "cunt" is a whole word here: no substring matching
 
 
 def test_allowed_phrases(build: Build) -> None:

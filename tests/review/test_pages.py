@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import re
 import stat
@@ -13,25 +12,12 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from testkit import KEYS, bearer
 
 from moderation import create_app
 from moderation.engine import RuleError, RuleSetError
 from moderation.review.log import PAGE_SIZE
 from moderation.rulebook import LoadFailure, get_rulebook
-
-
-def _shared_conftest() -> Any:
-    """tests/conftest.py by path: `import conftest` gets whichever conftest pytest loaded last (tests/engine has one)."""
-    spec = importlib.util.spec_from_file_location("shared_test_conftest", Path(__file__).resolve().parents[1] / "conftest.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-_conftest = _shared_conftest()
-KEYS: dict[str, str] = _conftest.KEYS
-bearer = _conftest.bearer
 
 THREAT = "I will kill you"
 PROFANITY = "fuck this"

@@ -10,13 +10,9 @@ from urllib.parse import quote
 
 import pytest
 from flask import Flask
-from logdata import KEYS, bearer
 from sqlalchemy import create_engine, text
 
 from moderation import create_app, storage
-
-# Test modules that `import conftest` get whichever conftest pytest loaded last: offer the top one's helpers too.
-__all__ = ["KEYS", "bearer"]
 
 PG_URL = os.environ.get("MODERATION_TEST_DATABASE_URL", "")
 BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)] if PG_URL else ["sqlite"]

@@ -2,28 +2,10 @@
 
 from __future__ import annotations
 
-import importlib.util
-import sys
-from pathlib import Path
 from typing import Any
 
 from flask.testing import FlaskClient
-
-
-def _root_conftest() -> Any:
-    """The suite's top conftest, by path: `import conftest` means whichever conftest pytest loaded last."""
-    name = "moderation_tests_root_conftest"
-    if name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(name, Path(__file__).resolve().parents[1] / "conftest.py")
-        assert spec is not None and spec.loader is not None
-        module = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(module)
-        sys.modules[name] = module
-    return sys.modules[name]
-
-
-KEYS: dict[str, str] = _root_conftest().KEYS
-bearer = _root_conftest().bearer
+from testkit import bearer
 
 
 def record(

@@ -15,8 +15,9 @@ from typing import Any
 
 import pytest
 from flask import Flask
-from logdata import KEYS, assert_error, get, reason, record, submit
+from logdata import assert_error, get, reason, record, submit
 from sqlalchemy import Engine, create_engine, event, func, select, text
+from testkit import KEYS
 
 from moderation import create_app
 from moderation.storage import LogUnavailableError, decision_hits, decisions, log_decisions, make_engine
@@ -294,6 +295,7 @@ with engine.connect() as connection:
 """
 
 
+@pytest.mark.slow
 def test_the_writer_works_with_gevent_greenlets_after_a_fork(tmp_path: Path) -> None:
     pytest.importorskip("gevent")
     finished = subprocess.run(

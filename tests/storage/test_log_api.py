@@ -10,7 +10,8 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from logdata import KEYS, bearer, get, reason, record, submit
+from logdata import get, reason, record, submit
+from testkit import KEYS, bearer
 
 from moderation.storage import log_decisions
 

@@ -9,7 +9,8 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from logdata import KEYS, assert_error, bearer, get, submit
+from logdata import assert_error, get, submit
+from testkit import KEYS, bearer
 
 from moderation import create_app
 

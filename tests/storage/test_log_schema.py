@@ -46,6 +46,7 @@ def _upgrade(url: str) -> str | None:
         engine.dispose()
 
 
+@pytest.mark.slow
 def test_workers_starting_together_migrate_once(database_url: str) -> None:
     context = multiprocessing.get_context("spawn")
     with context.Pool(4) as pool:

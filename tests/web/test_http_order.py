@@ -6,14 +6,9 @@ from typing import Any
 
 import pytest
 from flask.testing import FlaskClient
+from testkit import bearer
 
-KEYS = {"submit": "submit-key-123", "admin": "admin-key-789"}  # tests/conftest.py's app_config
 SHAPE = {"code", "status", "message", "errors"}
-
-
-def bearer(role: str) -> dict[str, str]:
-    """Authorization header for the test key of a role."""
-    return {"Authorization": f"Bearer {KEYS[role]}"}
 
 
 def assert_error(response: Any, code: int) -> dict[str, Any]:
