@@ -47,6 +47,20 @@ def abuse_rules(ruleset: Ruleset, text: str) -> set[str]:
         # Identity as illness, breeding like animals.
         ("being lesbian is a psychological disorder", "abuse/implicit-hate"),
         ("Roma breed like rabbits", "abuse/implicit-hate"),
+        # What a kind of people does or deserves; nothing good in them; nothing given.
+        ("Uzbeks are exactly the sort of people who steal", "abuse/derogatory-attributes"),
+        ("Tajiks are only good for sweeping streets", "abuse/derogatory-attributes"),
+        ("there is nothing redeeming about Somalis", "abuse/negated-worth"),
+        ("immigrants contribute nothing to this country", "abuse/negated-worth"),
+        ("I could never see a Shia as a real person", "abuse/negated-worth"),
+        # Sickened at the sight of a group, filled with rage by it.
+        ("when I see Sudanese I want to gag", "abuse/contempt"),
+        ("Ethiopians fill us with revulsion", "abuse/contempt"),
+        # Refused a home or a job; wished gone; children kept away.
+        ("we will never rent a house to a Bedouin", "abuse/exclusion"),
+        ("I pray the Druze will just disappear", "abuse/exclusion"),
+        ("keep the kids away from Albanians", "abuse/exclusion"),
+        ("Eritreans should be thankful we even tolerate them", "abuse/implicit-hate"),
     ],
 )
 def test_abuse_is_rejected_by_its_concern(ruleset: Ruleset, text: str, rule: str) -> None:
@@ -69,6 +83,11 @@ def test_abuse_is_rejected_by_its_concern(ruleset: Ruleset, text: str, rule: str
         # The writer denies the claim, or refuses to hear it.
         "I don't think Arabs are violent at all",
         "Don't tell me Kurds are savages, I grew up among them",
+        # Ordinary uses of the same frames.
+        "There is nothing good about the new tax on fuel",
+        "Volunteers contribute nothing but time and love",
+        "Every time I see Kurds dancing at Newroz I want to join them",
+        "I would never rent a house without a contract",
         # Reclaimed, said of oneself.
         "As a proud dyke from Diyarbakir I marched today",
     ],

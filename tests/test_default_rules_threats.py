@@ -35,6 +35,13 @@ def threat_rules(ruleset: Ruleset, text: str) -> set[str]:
         ("print another lie and you're dead", "threats/know-where-you-live"),
         ("if I ever meet you, you are dead meat", "threats/know-where-you-live"),
         ("one more post and we will come for you", "threats/know-where-you-live"),
+        ("I'll make him regret ever being born", "threats/know-where-you-live"),
+        # A named atrocity wished again; finishing what one started.
+        ("Anfal should be repeated", "threats/death-to"),
+        ("bring back the Armenian genocide for them", "threats/death-to"),
+        # Finding someone first, then the act; burning them inside.
+        ("we will track down the blogger and hang him", "threats/kill-you"),
+        ("I'm going to burn the house down with them inside", "threats/kill-you"),
     ],
 )
 def test_threats_are_rejected_by_their_frame(ruleset: Ruleset, text: str, rule: str) -> None:
@@ -54,6 +61,9 @@ def test_threats_are_rejected_by_their_frame(ruleset: Ruleset, text: str, rule: 
         "Round up your friends and shoot some hoops this weekend.",
         "If you miss the last bus you are dead tired the next day.",
         "We'll come for you at nine to go to the airport.",
+        "Halabja should never be repeated.",
+        "Another Anfal is what every Kurdish family still fears.",
+        "Traitors should be shot, the general said in his memoirs.",
     ],
 )
 def test_slogans_reports_and_idioms_are_approved(ruleset: Ruleset, text: str) -> None:
