@@ -61,6 +61,11 @@ def abuse_rules(ruleset: Ruleset, text: str) -> set[str]:
         ("I pray the Druze will just disappear", "abuse/exclusion"),
         ("keep the kids away from Albanians", "abuse/exclusion"),
         ("Eritreans should be thankful we even tolerate them", "abuse/implicit-hate"),
+        # Groups placed or pointed at; nouns of crime and cowardice; a smell said of all.
+        ("the Kazakhs over there are smugglers", "abuse/derogatory-attributes"),
+        ("Moroccans in Madrid are all looters", "abuse/derogatory-attributes"),
+        ("Yemenis stink", "abuse/derogatory-attributes"),
+        ("no Afghan will ever be a real citizen", "abuse/negated-worth"),
     ],
 )
 def test_abuse_is_rejected_by_its_concern(ruleset: Ruleset, text: str, rule: str) -> None:

@@ -42,6 +42,9 @@ def threat_rules(ruleset: Ruleset, text: str) -> set[str]:
         # Finding someone first, then the act; burning them inside.
         ("we will track down the blogger and hang him", "threats/kill-you"),
         ("I'm going to burn the house down with them inside", "threats/kill-you"),
+        ("the Kurds of Afrin should be slaughtered", "threats/deserve-harm"),
+        ("somebody should drive over to his office and shoot him", "threats/call-to-violence"),
+        ("you and your whole family will burn alive", "threats/know-where-you-live"),
     ],
 )
 def test_threats_are_rejected_by_their_frame(ruleset: Ruleset, text: str, rule: str) -> None:
@@ -62,6 +65,7 @@ def test_threats_are_rejected_by_their_frame(ruleset: Ruleset, text: str, rule: 
         "If you miss the last bus you are dead tired the next day.",
         "We'll come for you at nine to go to the airport.",
         "Halabja should never be repeated.",
+        "They should hang the new flag in the hall.",
         "Another Anfal is what every Kurdish family still fears.",
         "Traitors should be shot, the general said in his memoirs.",
     ],
