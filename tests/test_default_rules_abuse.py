@@ -1,0 +1,101 @@
+"""The shipped abuse rules: identity attacks by concern, and what stays approved beside them."""
+
+from __future__ import annotations
+
+import pytest
+
+from moderation.config import DEFAULT_RULES_DIR
+from moderation.engine import Ruleset, load_ruleset
+
+
+@pytest.fixture(scope="module")
+def ruleset() -> Ruleset:
+    return load_ruleset(DEFAULT_RULES_DIR)
+
+
+def abuse_rules(ruleset: Ruleset, text: str) -> set[str]:
+    """Ids of the abuse rules that fire on TEXT."""
+    return {reason.rule for reason in ruleset.evaluate(text).reasons if reason.category == "abuse"}
+
+
+@pytest.mark.parametrize(
+    ("text", "rule"),
+    [
+        # An animal's own adjective between the group and the noun.
+        ("Baloch are rabid jackals", "abuse/dehumanising"),
+        ("the Druze are feral dogs", "abuse/dehumanising"),
+        # A collective before the noun, after "like".
+        ("Pakistanis are like a horde of locusts", "abuse/dehumanising"),
+        ("Chaldeans are pure filth", "abuse/dehumanising"),
+        ("Uzbeks are rodents", "abuse/dehumanising"),
+        # Hatred in the past or the perfect.
+        ("I always despised Alawites", "abuse/contempt"),
+        ("we have hated Turkmen for years", "abuse/contempt"),
+        # Expulsion with its particle after the group, or a bar from public life.
+        ("drive the Alevis out of the valley", "abuse/exclusion"),
+        ("chase every Yazidi out", "abuse/exclusion"),
+        ("Shia should be banned from public office", "abuse/exclusion"),
+        ("Bedouins should be barred from entering the city", "abuse/exclusion"),
+        ("women should not have the right to work", "abuse/exclusion"),
+        ("Lebanese go home!", "abuse/exclusion"),
+        ("Syrians out of our town", "abuse/exclusion"),
+        ("Kurds have no place in Turkey", "abuse/negated-worth"),
+        # Nouns and adjectives of fanaticism said of a whole group.
+        ("Sunnis are fanatics", "abuse/derogatory-attributes"),
+        ("Persians are arrogant", "abuse/derogatory-attributes"),
+        ("all Palestinians are terror supporters", "abuse/derogatory-attributes"),
+        # Identity as illness, breeding like animals.
+        ("being lesbian is a psychological disorder", "abuse/implicit-hate"),
+        ("Roma breed like rabbits", "abuse/implicit-hate"),
+        # What a kind of people does or deserves; nothing good in them; nothing given.
+        ("Uzbeks are exactly the sort of people who steal", "abuse/derogatory-attributes"),
+        ("Tajiks are only good for sweeping streets", "abuse/derogatory-attributes"),
+        ("there is nothing redeeming about Somalis", "abuse/negated-worth"),
+        ("immigrants contribute nothing to this country", "abuse/negated-worth"),
+        ("I could never see a Shia as a real person", "abuse/negated-worth"),
+        # Sickened at the sight of a group, filled with rage by it.
+        ("when I see Sudanese I want to gag", "abuse/contempt"),
+        ("Ethiopians fill us with revulsion", "abuse/contempt"),
+        # Refused a home or a job; wished gone; children kept away.
+        ("we will never rent a house to a Bedouin", "abuse/exclusion"),
+        ("I pray the Druze will just disappear", "abuse/exclusion"),
+        ("keep the kids away from Albanians", "abuse/exclusion"),
+        ("Eritreans should be thankful we even tolerate them", "abuse/implicit-hate"),
+        # Groups placed or pointed at; nouns of crime and cowardice; a smell said of all.
+        ("the Kazakhs over there are smugglers", "abuse/derogatory-attributes"),
+        ("Moroccans in Madrid are all looters", "abuse/derogatory-attributes"),
+        ("Yemenis stink", "abuse/derogatory-attributes"),
+        ("no Afghan will ever be a real citizen", "abuse/negated-worth"),
+    ],
+)
+def test_abuse_is_rejected_by_its_concern(ruleset: Ruleset, text: str, rule: str) -> None:
+    assert rule in abuse_rules(ruleset, text), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Animals as animals, even after a group's adjective.
+        "The white rabbit escaped from the petting farm",
+        "Kurdish sheepdogs barked at the wolves",
+        # A group as the object of what someone else did.
+        "The way the regime treated the Assyrians was shameful",
+        # A sanction for conduct, not for identity.
+        "Foreign fighters should be deported if they are convicted of terrorism",
+        # A state's troops, not a people; a place with no room.
+        "Turkish troops out of Afrin!",
+        "Refugees have no place in Erbil to sleep tonight",
+        # The writer denies the claim, or refuses to hear it.
+        "I don't think Arabs are violent at all",
+        "Don't tell me Kurds are savages, I grew up among them",
+        # Ordinary uses of the same frames.
+        "There is nothing good about the new tax on fuel",
+        "Volunteers contribute nothing but time and love",
+        "Every time I see Kurds dancing at Newroz I want to join them",
+        "I would never rent a house without a contract",
+        # Reclaimed, said of oneself.
+        "As a proud dyke from Diyarbakir I marched today",
+    ],
+)
+def test_ordinary_speech_about_groups_is_approved(ruleset: Ruleset, text: str) -> None:
+    assert not ruleset.evaluate(text).rejected, text
