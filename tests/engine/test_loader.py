@@ -510,3 +510,12 @@ def test_rule_set_error_is_a_collection_not_a_located_error() -> None:
     assert not isinstance(both, RuleError)
     copy = RuleError.from_record(RuleError("y", "b.yml", 2, "b/c", ErrorKind.MISSING_KEY, "message").to_record())
     assert (copy.kind, copy.key, str(copy)) == (ErrorKind.MISSING_KEY, "message", "b.yml:2 [b/c]: y")
+
+
+@pytest.mark.parametrize("template", ["kill (them|$)", "(,|them) die", "(^|so) kill them"])
+def test_an_anchor_alone_as_an_alternative_is_refused_where_it_is_written(errors_of: Errors, template: str) -> None:
+    # "(them|$)" would otherwise read as "them?" and match "kill" before any word at all.
+    rule = f'  - id: a\n    message: m\n    templates: ["{template}"]\n    examples: {{reject: [kill them]}}\n'
+    error = only(errors_of({"threats.yml": "category: threat\nrules:\n" + rule}))
+    assert "cannot be an alternative" in error.message
+    assert (error.file, error.rule) == ("threats.yml", "threats/a")
