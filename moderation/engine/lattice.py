@@ -21,7 +21,8 @@ from .tokens import LEET, MAX_FRAGMENT, ONE_LETTER_WORDS, Token, letter_runs, sc
 Edge = tuple[int, tuple[str, ...]]
 # Sentence ends: ! or ? anywhere, a line break, a semicolon, an ellipsis; a full stop before a space
 # or the end, unless it follows a lone letter (an initial: "U.S. troops").
-_SENTENCE_MARK = re.compile("[!?;\n\u2026]|\\.(?=\\s|$)")
+# "!" inside a word is a letter ("k!ll"), not the end of a sentence.
+_SENTENCE_MARK = re.compile("[?;\n\u2026]|(?<!\\w)!|!(?!\\w)|\\.(?=\\s|$)")
 # Quotations, each kept short: a long stretch between two quote marks is more often badly paired marks.
 _QUOTES = re.compile(
     r'"[^"\s](?:[^"\n]{0,148}[^"\s])?"'  # "straight"

@@ -37,6 +37,8 @@ _ORDINAL = re.compile(r"\d+(?:st|nd|rd|th|s|am|pm|k|m|x|p|g|mm|cm|km|kg|lbs?)", 
 _STRETCH = re.compile(r"([a-z])\1\1+")
 _DOUBLE = re.compile(r"([a-z])\1+")
 _MAX_VARIANTS = 8
+# Shortest token whose final "z" is also read as a plural "s".
+_MIN_Z_PLURAL = 4
 # Endings of English contractions, which keep their apostrophe ("can't", "you're").
 _CONTRACTIONS = ("'t", "'re", "'ve", "'ll", "'d", "'m", "'s")
 # The longest piece of a word split by one space that is read back as part of it ("id iot", "sh yt").
@@ -78,6 +80,8 @@ def spellings(raw: str) -> tuple[str, ...]:
         forms = [core]
         if core.endswith("'s"):
             forms.append(core[:-2])
+        elif len(core) >= _MIN_Z_PLURAL and core[-1] == "z" and core[-2] != "z":
+            forms.append(core[:-1] + "s")  # a plural written with "z" ("ratz", "haterz"); "jazz" is no plural
         elif "'" in core and not core.endswith(_CONTRACTIONS):
             # An apostrophe inside a word that is no contraction hides it ("fuc'k", "sh'it").
             forms.append(core.replace("'", ""))

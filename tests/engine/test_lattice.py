@@ -116,6 +116,13 @@ def test_sentences_split_on_stops_but_not_initials() -> None:
     assert numbers[8] != numbers[7]  # home! Then
 
 
+def test_an_exclamation_mark_inside_a_word_is_a_letter_not_a_sentence_end() -> None:
+    built = lattice("we should k!ll them all! Now")
+    numbers = built.sentence
+    assert numbers[2] == numbers[3] == numbers[4]  # k!ll them all: one sentence
+    assert numbers[4] != numbers[5]  # all! Now
+
+
 def test_quotations_of_every_style() -> None:
     styles = ['"you idiot"', "“you idiot”", "«you idiot»", "'you idiot'", "``you idiot''"]
     for text in (f"he said {quoted} to me" for quoted in styles):

@@ -33,6 +33,16 @@ def test_spellings_include_the_intended_word(raw: str, expected: str) -> None:
     assert expected in forms
 
 
+@pytest.mark.parametrize(("raw", "plural"), [("ratz", "rats"), ("haterz", "haters")])
+def test_a_final_z_is_also_read_as_a_plural_s(raw: str, plural: str) -> None:
+    assert plural in spellings(raw)
+
+
+@pytest.mark.parametrize("raw", ["jazz", "buzz", "fez"])
+def test_a_double_z_or_a_short_word_is_no_plural(raw: str) -> None:
+    assert spellings(raw)[0] == raw and raw[:-1] + "s" not in spellings(raw)
+
+
 def test_plain_spelling_comes_first() -> None:
     assert spellings("hello") == ("hello",)
     assert spellings("k1ll")[0] == "k1ll"
