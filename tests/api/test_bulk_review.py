@@ -12,6 +12,13 @@ from testkit import bearer
 from moderation.storage import MAX_REVIEW_BATCH, decision_reviews
 
 UNKNOWN = "0123456789abcdef0123456789abcdef"
+KEYS: dict[str, str] = {}
+
+
+@pytest.fixture(autouse=True)
+def keys(app_config: dict[str, object]) -> None:
+    """The test keys by role, read from the shared configuration ("role:key,role:key")."""
+    KEYS.update(pair.split(":", 1) for pair in str(app_config["API_KEYS"]).split(","))
 
 
 def submit(client: FlaskClient, text: str, **fields: Any) -> str:

@@ -385,8 +385,10 @@ def test_ten_rows_fit_a_laptop_screen_and_twenty_are_upheld_with_the_keyboard(pa
     sign_in(page, "/review/log?site=bulk-desk")
     rows = page.locator("table.log tbody tr")
     assert rows.count() == 24
-    tenth = rows.nth(9).bounding_box()
-    assert tenth and tenth["y"] + tenth["height"] <= 800, f"the tenth row ends at {tenth} on a 1280x800 screen"
+    bottoms = [box["y"] + box["height"] for box in (rows.nth(index).bounding_box() for index in range(24)) if box]
+    on_screen = sum(bottom <= 800 for bottom in bottoms)
+    print(f"\nrows on one 1280x800 screen: {on_screen}")
+    assert on_screen >= 10, f"only {on_screen} rows fit a 1280x800 screen"
 
     # Select twenty with the keyboard (j moves down, x selects), then a range with shift-click, then uphold them.
     for _ in range(20):
