@@ -82,3 +82,9 @@ def not_found(unknown: str) -> NoReturn:
 def format_utc(moment: datetime | None) -> str:
     """A time as the moderators read it: minutes, UTC."""
     return moment.strftime("%Y-%m-%d %H:%M UTC") if moment else ""
+
+
+@bp.app_template_filter("review_minute")
+def format_utc_short(moment: datetime | None) -> str:
+    """A time in a dense table whose heading says UTC: minutes, no zone."""
+    return moment.strftime("%Y-%m-%d %H:%M") if moment else ""

@@ -34,6 +34,7 @@ def excerpt(text: str, length: int = EXCERPT_LENGTH) -> str:
 def row(record: dict[str, Any]) -> dict[str, Any]:
     """What one line of the log shows."""
     reasons = record.get("reasons") or []
+    author = record.get("author") or {}
     return {
         "id": record["id"],
         "created_at": record["created_at"],
@@ -44,7 +45,7 @@ def row(record: dict[str, Any]) -> dict[str, Any]:
         "review_status": record["review_status"],
         "decision": record["decision"],
         "status": record["status"],
-        "author": (record.get("author") or {}).get("name") or (record.get("author") or {}).get("id") or "",
+        "author": author.get("name") or author.get("id") or "",
     }
 
 

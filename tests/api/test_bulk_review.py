@@ -141,7 +141,7 @@ def test_a_single_review_still_works_beside_the_bulk_one(client: FlaskClient, re
     response = client.post(f"/v1/decisions/{rejects[0]}/review", json={"verdict": "overturn"}, headers=bearer("moderate"))
     assert response.status_code == 200
     assert response.get_json()["status"] == "approve"
-    assert client.get("/v1/decisions/review", headers=bearer("moderate")).status_code in (404, 405)
+    assert client.get("/v1/decisions/review", headers=bearer("moderate")).status_code == 404  # an id, not a route
 
 
 def test_openapi_documents_the_bulk_review(client: FlaskClient) -> None:

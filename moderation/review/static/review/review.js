@@ -165,6 +165,8 @@
       local.className = "local-time";
       local.textContent = (sameDay ? clock : dated).format(moment) + " local";
       element.appendChild(local);
+      // The dense queue table has no room beside its times: there the local time is the tooltip (and shows on phones).
+      element.title = element.title ? element.title + " · " + local.textContent : local.textContent;
     });
   }
 })();
