@@ -13,7 +13,7 @@ _MAX_KEY_LENGTH = 500
 
 @bp.route("/")
 def home() -> Response:
-    """The review pages start at the reject log."""
+    """The review pages start at the decision log."""
     return redirect(url_for("review.reject_log"))
 
 
