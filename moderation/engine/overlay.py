@@ -1,0 +1,226 @@
+"""Site overlays (rules/sites/<site>.yml): one site's changes compiled on top of the shared ruleset, not beside it.
+
+An overlay's extra rules are compiled by a copy of the shared compiler that shares every compiled
+lexicon and the shared phrase trie; only the overlay's new phrases go into a small trie of its own,
+looked up together with the shared one. The shared rules' entries and index are reused as they are.
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import re
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from marshmallow import ValidationError
+
+from .budgets import LIMITS
+from .compiled import Compiled, letters_automaton
+from .errors import RuleError, RuleSetError
+from .grammar import Grammar, Report, RootNode
+from .loader import RuleLoader, _item_line
+from .model import CATEGORIES, Rule, Settings
+from .normalize import fold
+from .rarity import word_set_odds
+from .ruleset import DEFAULT_POLICY, Ruleset
+from .schemas import SiteRuleSchema, SiteSchema
+from .trie import LayeredRoot
+from .wordlist import function_words
+from .yamlsource import LineDict
+
+SITES_DIR = "sites"
+SITE_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
+
+
+def site_files(directory: str | Path) -> list[Path]:
+    """The overlay files of a rule directory: sites/*.yml and *.yaml (a README or other file there is not read)."""
+    folder = Path(directory) / SITES_DIR
+    return sorted(path for path in folder.glob("*.y*ml") if path.suffix in (".yml", ".yaml") and path.is_file())
+
+
+def fork_grammar(base: Grammar, report: Report) -> Grammar:
+    """A compiler that continues from `base`: same lexicons and word-set bits, new phrases in a trie of its own."""
+    grammar = copy.copy(base)
+    grammar.report = report
+    grammar.root = RootNode()
+    grammar.word_sets = list(base.word_sets)
+    grammar.no_typos = set(base.no_typos)
+    grammar.names = set(base.names)
+    grammar._bits = dict(base._bits)
+    grammar._by_mask = dict(base._by_mask)
+    grammar._lexicons = dict(base._lexicons)
+    grammar._resolving = []
+    return grammar
+
+
+class SiteLoader(RuleLoader):
+    """Compiles one overlay file against a loaded shared ruleset; errors are located like the shared files' errors."""
+
+    def __init__(self, shared: Ruleset, directory: str | Path, check_examples: bool = True):
+        super().__init__(directory, check_examples)
+        if shared.grammar is None:
+            raise ValueError("the shared ruleset was loaded without its compiler")
+        self.shared = shared
+        self._grammar = fork_grammar(shared.grammar, self.errors.add)
+
+    def load_site(self, path: Path) -> Ruleset | None:
+        """The site's ruleset, or None with the errors in self.errors."""
+        site = path.stem
+        document = self._read(path)
+        relative = self._files[-1]
+        if not SITE_NAME.match(site) or site == DEFAULT_POLICY:
+            self.errors.add(f"site name {site!r}: use lowercase letters, digits, '-' and '_' (and not {DEFAULT_POLICY!r})", relative, 1)
+            return None
+        if document is None:
+            return None
+        if not isinstance(document, LineDict):
+            self.errors.add("a site file is a mapping of disable, shadow, thresholds, allowed_domains, safe_words and rules", relative, 1)
+            return None
+        self._report_duplicates(document, relative)
+        try:
+            data = SiteSchema().load(document)
+        except ValidationError as error:
+            self.errors.marshmallow(error, relative, document)
+            return None
+        disabled = self._resolve(data["disable"], document, "disable", relative)
+        shadowed = self._resolve(data["shadow"], document, "shadow", relative)
+        extra = self._site_rules(site, document.get("rules") or [], relative)
+        if self.errors.errors:
+            return None
+        shared = self.shared
+        changed = {index: replace(shared._slots[index], mode="shadow") for index in shadowed - disabled}
+        settings = self._settings(data)
+        version = hashlib.sha256(f"{shared.version}\0{site}\0{self._digest.hexdigest()}".encode()).hexdigest()[:12]
+        ruleset = shared.overlay(site, version, settings, self._site_compiled(settings), changed, frozenset(disabled), tuple(extra))
+        if self.check_examples:
+            self._check_site_examples(ruleset, extra)
+        return None if self.errors.errors else ruleset
+
+    def _resolve(self, entries: list[str], document: LineDict, key: str, file: str) -> set[int]:
+        """Indices of the shared rules that rule ids or whole categories name; an unknown one is refused at its line."""
+        indices: set[int] = set()
+        by_id = {rule.id: index for index, rule in enumerate(self.shared._slots)}
+        for position, entry in enumerate(entries):
+            line = _item_line(document.get(key), position)
+            if entry in CATEGORIES:
+                indices.update(index for index, rule in enumerate(self.shared._slots) if rule.category == entry)
+            elif entry in by_id:
+                indices.add(by_id[entry])
+            elif "/" in entry:
+                self.errors.add(f"{key}: unknown rule id {entry!r} (rule ids are written file/id, as in 'promotion/check-out')", file, line)
+            else:
+                self.errors.add(f"{key}: unknown category {entry!r} (categories: {', '.join(CATEGORIES)})", file, line)
+        return indices
+
+    def _site_rules(self, site: str, raw_rules: Any, file: str) -> list[Rule]:
+        rules: list[Rule] = []
+        seen: dict[str, int | None] = {}
+        for position, raw in enumerate(raw_rules):
+            line = _item_line(raw_rules, position)
+            if not isinstance(raw, LineDict):
+                self.errors.add("each rule is a mapping with id, category, message, what it matches and examples", file, line)
+                continue
+            rule_id = f"{SITES_DIR}/{site}/{raw.get('id')}"
+            try:
+                data = SiteRuleSchema().load(raw)
+            except ValidationError as error:
+                self.errors.marshmallow(error, file, raw, rule_id)
+                continue
+            if rule_id in seen:
+                self.errors.add(f"duplicate rule id {rule_id!r} (first defined at {file}:{seen[rule_id]})", file, raw.line, rule_id)
+                continue
+            seen[rule_id] = raw.line
+            rule = self._compile_rule(data, raw, {"category": data["category"]}, file, rule_id)
+            if rule is not None:
+                rules.append(rule)
+        if len(rules) > LIMITS.rules:
+            self.errors.add(f"{len(rules)} rules: at most {LIMITS.rules}", file)
+        return rules
+
+    def _settings(self, data: dict[str, Any]) -> Settings:
+        """The shared settings with the site's thresholds over them and its domains and safe words added."""
+        shared = self.shared.settings
+        safe = shared.safe_words | frozenset(fold(word).text for word in data["safe_words"])
+        return replace(
+            shared,
+            thresholds={**shared.thresholds, **data["thresholds"]},
+            allowed_domains=shared.allowed_domains | frozenset(data["allowed_domains"]),
+            safe_words=safe,
+        )
+
+    def _site_compiled(self, settings: Settings) -> Compiled:
+        """The shared compiled parts, extended only where the site adds phrases or safe words."""
+        base = self.shared.compiled
+        grammar = self.grammar
+        added_sets = grammar.word_sets[len(base.rarity) :]
+        extra_safe = settings.safe_words - self.shared.settings.safe_words
+        if not added_sets and not extra_safe:
+            return base
+        vocabulary = {word.strip("*") for phrases in added_sets for phrase in phrases for word in phrase if " " not in word}
+        new_words = vocabulary - base.speller.vocabulary
+        speller = base.speller
+        if new_words or extra_safe:
+            speller = base.speller.extended(new_words, grammar.no_typos, grammar.names, extra_safe, function_words())
+        letters = letters_automaton(speller.vocabulary) if new_words else base.letters
+        lengths = (*base.lengths, *(max(len(phrase) for phrase in phrases) for phrases in added_sets))
+        return replace(
+            base,
+            root=LayeredRoot(base.root, grammar.root),
+            speller=speller,
+            letters=letters,
+            rarity=(*base.rarity, *word_set_odds(added_sets)),
+            lengths=lengths,
+            capitalized=grammar.capitalized_bit(),
+        )
+
+    def _check_site_examples(self, ruleset: Ruleset, extra: list[Rule]) -> None:
+        for rule in extra:
+            for text in rule.examples.reject:
+                if rule.id not in ruleset.fired_rule_ids(text):
+                    self.errors.add(f"example to reject does not fire the rule: {text!r}", rule.location.file, rule.location.line, rule.id)
+            for text in rule.examples.approve:
+                if rule.id in ruleset.fired_rule_ids(text):
+                    self.errors.add(f"example to approve fires the rule: {text!r}", rule.location.file, rule.location.line, rule.id)
+
+
+@dataclass(frozen=True)
+class Policies:
+    """The shared ruleset and each site's overlay ruleset, loaded together and swapped together."""
+
+    shared: Ruleset
+    sites: dict[str, Ruleset] = field(default_factory=dict)
+
+    def for_site(self, site: str | None) -> Ruleset:
+        """The ruleset of a comment's site: its overlay, or the shared rules for no site or a site without one."""
+        if not site:
+            return self.shared
+        return self.sites.get(site.strip().lower(), self.shared)
+
+
+# Compiled overlays by shared version, file and content: a reload that changes one overlay compiles only that one.
+_COMPILED_SITES: dict[tuple[str, str, str, bool], Ruleset] = {}
+_COMPILED_SITES_MAX = 64
+
+
+def load_sites(shared: Ruleset, directory: str | Path, check_examples: bool = True, reuse: bool = True) -> Policies:
+    """Every overlay of a rule directory compiled on `shared`; raises RuleSetError with the errors of all of them."""
+    sites: dict[str, Ruleset] = {}
+    errors: list[RuleError] = []
+    for path in site_files(directory):
+        key = (shared.version, path.name, hashlib.sha256(path.read_bytes()).hexdigest(), check_examples)
+        ruleset = _COMPILED_SITES.get(key) if reuse else None
+        if ruleset is None:
+            loader = SiteLoader(shared, directory, check_examples)
+            ruleset = loader.load_site(path)
+            errors.extend(loader.errors.errors)
+            if ruleset is not None and reuse:
+                if len(_COMPILED_SITES) >= _COMPILED_SITES_MAX:
+                    _COMPILED_SITES.pop(next(iter(_COMPILED_SITES)))
+                _COMPILED_SITES[key] = ruleset
+        if ruleset is not None:
+            sites[path.stem] = ruleset
+    if errors:
+        raise RuleSetError(errors)
+    return Policies(shared, sites)
