@@ -83,10 +83,14 @@ class SiteLoader(RuleLoader):
             data = SiteSchema().load(document)
         except ValidationError as error:
             self.errors.marshmallow(error, relative, document)
+            data = None
+        rules = document.get("rules")
+        # The rules are checked even when another key is wrong: every error of the file at once.
+        extra = self._site_rules(site, rules if isinstance(rules, list) else [], relative)
+        if data is None:
             return None
         disabled = self._resolve(data["disable"], document, "disable", relative)
         shadowed = self._resolve(data["shadow"], document, "shadow", relative)
-        extra = self._site_rules(site, document.get("rules") or [], relative)
         if self.errors.errors:
             return None
         shared = self.shared
