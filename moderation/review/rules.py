@@ -19,12 +19,20 @@ PERIODS = {"24h": timedelta(hours=24), "7d": timedelta(days=7), "30d": timedelta
 DEFAULT_PERIOD = "30d"
 
 
-def _live_ruleset() -> Ruleset | None:
-    """The live rules, or None when none could ever be loaded (the page then shows only the error)."""
+def _live_ruleset(site: str | None = None) -> Ruleset | None:
+    """The live rules (a site's policy with `site`), or None when none could ever be loaded (the page then shows only the error)."""
     try:
-        return get_rulebook().current
+        return get_rulebook().for_site(site)
     except RuleSetError:
         return None
+
+
+def _site_names() -> list[str]:
+    """The sites with an overlay in the live rules (none when the rules could not be loaded)."""
+    try:
+        return sorted(get_rulebook().policies.sites)
+    except RuleSetError:
+        return []
 
 
 def rules_by_category(ruleset: Ruleset | None, stats: dict[str, Any]) -> list[tuple[str, list[dict[str, Any]]]]:
@@ -73,10 +81,15 @@ def rules_page() -> str:
     period = request.args.get("period", DEFAULT_PERIOD)
     if period not in PERIODS:
         period = DEFAULT_PERIOD
+    sites = _site_names()
+    # A site's page shows the rules in force there and counts only that site's comments.
+    site = request.args.get("site") or None
+    if site not in sites:
+        site = None
     until = datetime.now(UTC)
-    stats = decision_stats(until - PERIODS[period], until + timedelta(minutes=1))
+    stats = decision_stats(until - PERIODS[period], until + timedelta(minutes=1), site=site)
     rulebook = get_rulebook()
-    ruleset = _live_ruleset()
+    ruleset = _live_ruleset(site)
     return render_template(
         "review/rules.html",
         ruleset=ruleset,
@@ -86,4 +99,6 @@ def rules_page() -> str:
         period=period,
         periods=list(PERIODS),
         webhooks=webhook_overview(),
+        site=site,
+        sites=sites,
     )

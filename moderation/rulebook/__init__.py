@@ -203,6 +203,26 @@ def explain(ruleset: Ruleset, text: str) -> dict[str, Any]:
     }
 
 
+def site_summary(shared: Ruleset, site: Ruleset) -> dict[str, Any]:
+    """What a site's overlay changes: its own rules, the shared rules it disables or shadows, its thresholds that differ."""
+    shared_rules = {rule.id: rule for rule in shared.rules}
+    in_force = {rule.id: rule for rule in site.rules}
+    return {
+        "site": site.policy,
+        "version": site.version,
+        "file": f"sites/{site.policy}.yml",
+        "rules": len(site.rules),
+        "own_rules": [rule.id for rule in site.rules if rule.id not in shared_rules],
+        "disabled": sorted(shared_rules.keys() - in_force.keys()),
+        "shadowed": [rid for rid, rule in in_force.items() if rid in shared_rules and rule.mode != shared_rules[rid].mode],
+        "thresholds": {
+            category: site.settings.threshold(category)
+            for category in CATEGORIES
+            if site.settings.threshold(category) != shared.settings.threshold(category)
+        },
+    }
+
+
 def get_rulebook() -> RuleBook:
     """The application's RuleBook."""
     rulebook: RuleBook = current_app.extensions["moderation.rules"]
