@@ -27,16 +27,24 @@ def _live_ruleset(site: str | None = None) -> Ruleset | None:
         return None
 
 
-def _site_names() -> list[str]:
-    """The sites with an overlay in the live rules (none when the rules could not be loaded)."""
+def _site_names() -> tuple[list[str], frozenset[str]]:
+    """The sites with an overlay in the live rules, and the ids of their own rules (none when no rules could be loaded)."""
     try:
-        return sorted(get_rulebook().policies.sites)
+        policies = get_rulebook().policies
     except RuleSetError:
-        return []
+        return [], frozenset()
+    shared = {rule.id for rule in policies.shared.rules}
+    own = frozenset(rule.id for site in policies.sites.values() for rule in site.rules if rule.id not in shared)
+    return sorted(policies.sites), own
 
 
-def rules_by_category(ruleset: Ruleset | None, stats: dict[str, Any]) -> list[tuple[str, list[dict[str, Any]]]]:
-    """Each category with its rules and their numbers; rules that hit but are no longer loaded are listed too."""
+def rules_by_category(
+    ruleset: Ruleset | None, stats: dict[str, Any], site_rules: frozenset[str] = frozenset()
+) -> list[tuple[str, list[dict[str, Any]]]]:
+    """Each category with its rules and their numbers; rules that hit but are no longer loaded are listed too.
+
+    `site_rules`: ids of rules in force on some site only (its overlay's own rules), listed as such.
+    """
     numbers = {entry["rule"]: entry for entry in stats["rules"]}
     grouped: dict[str, list[dict[str, Any]]] = {category: [] for category in CATEGORIES}
     loaded = set()
@@ -58,8 +66,9 @@ def rules_by_category(ruleset: Ruleset | None, stats: dict[str, Any]) -> list[tu
         )
     for rule_id, found in numbers.items():
         if rule_id not in loaded:
+            message = "A site's own rule: see that site's policy." if rule_id in site_rules else "No longer in the live rules."
             grouped.setdefault(found["category"], []).append(
-                {**found, "id": rule_id, "subcategory": None, "mode": "—", "message": "No longer in the live rules.", "loaded": False}
+                {**found, "id": rule_id, "subcategory": None, "mode": "—", "message": message, "loaded": False}
             )
     return list(grouped.items())
 
@@ -81,7 +90,7 @@ def rules_page() -> str:
     period = request.args.get("period", DEFAULT_PERIOD)
     if period not in PERIODS:
         period = DEFAULT_PERIOD
-    sites = _site_names()
+    sites, site_rules = _site_names()
     # A site's page shows the rules in force there and counts only that site's comments.
     site = request.args.get("site") or None
     if site not in sites:
@@ -93,7 +102,7 @@ def rules_page() -> str:
     return render_template(
         "review/rules.html",
         ruleset=ruleset,
-        groups=rules_by_category(ruleset, stats),
+        groups=rules_by_category(ruleset, stats, frozenset() if site else site_rules),
         failure=rulebook.failure,
         loaded_at=rulebook.loaded_at,
         period=period,
