@@ -137,7 +137,7 @@ class RuleTestSchema(Schema):
         bad = sorted(name for name in value if not CANDIDATE_NAME.fullmatch(name))
         if bad:
             raise ValidationError(
-                f"Bad file name(s) {', '.join(repr(name) for name in bad)}: use `name.yml` or `lexicons/name.yml` "
+                f"Bad file name(s) {', '.join(repr(name) for name in bad)}: use `name.yml`, `lexicons/name.yml` or `sites/name.yml` "
                 "(letters, digits, - and _)."
             )
         total = sum(len(text or "") for text in value.values())
