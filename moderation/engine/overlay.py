@@ -10,6 +10,7 @@ from __future__ import annotations
 import copy
 import hashlib
 import re
+import weakref
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -203,26 +204,28 @@ class Policies:
         return self.sites.get(site.strip().lower(), self.shared)
 
 
-# Compiled overlays by shared version, file and content: a reload that changes one overlay compiles only that one.
-_COMPILED_SITES: dict[tuple[str, str, str, bool], Ruleset] = {}
-_COMPILED_SITES_MAX = 64
+# Compiled overlays of each shared ruleset, by file and content: a reload that changes one overlay compiles only
+# that one. Keyed weakly by the shared ruleset, so that overlays go when their shared rules are no longer used.
+_COMPILED_SITES: weakref.WeakKeyDictionary[Ruleset, dict[tuple[str, str, bool], Ruleset]] = weakref.WeakKeyDictionary()
+_COMPILED_SITES_MAX = 256
 
 
 def load_sites(shared: Ruleset, directory: str | Path, check_examples: bool = True, reuse: bool = True) -> Policies:
     """Every overlay of a rule directory compiled on `shared`; raises RuleSetError with the errors of all of them."""
     sites: dict[str, Ruleset] = {}
     errors: list[RuleError] = []
+    compiled = _COMPILED_SITES.setdefault(shared, {}) if reuse else {}
     for path in site_files(directory):
-        key = (shared.version, path.name, hashlib.sha256(path.read_bytes()).hexdigest(), check_examples)
-        ruleset = _COMPILED_SITES.get(key) if reuse else None
+        key = (path.name, hashlib.sha256(path.read_bytes()).hexdigest(), check_examples)
+        ruleset = compiled.get(key)
         if ruleset is None:
             loader = SiteLoader(shared, directory, check_examples)
             ruleset = loader.load_site(path)
             errors.extend(loader.errors.errors)
             if ruleset is not None and reuse:
-                if len(_COMPILED_SITES) >= _COMPILED_SITES_MAX:
-                    _COMPILED_SITES.pop(next(iter(_COMPILED_SITES)))
-                _COMPILED_SITES[key] = ruleset
+                if len(compiled) >= _COMPILED_SITES_MAX:
+                    compiled.pop(next(iter(compiled)))
+                compiled[key] = ruleset
         if ruleset is not None:
             sites[path.stem] = ruleset
     if errors:

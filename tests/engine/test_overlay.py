@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import gc
 import pickle
+import weakref
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from moderation.engine import Policies, RuleError, RuleSetError, load_policies
+from moderation.engine import Policies, RuleError, RuleSetError, load_policies, overlay
+from moderation.engine import cache as cache_module
 from moderation.engine.trie import LayeredRoot
 
 WriteRules = Callable[..., Path]
@@ -275,3 +278,28 @@ colour: red
 def test_other_files_in_the_sites_folder_are_not_read(write_rules: WriteRules, tmp_path: Path) -> None:
     directory = write_rules({**BASE, "sites/README.md": "disable: [nothing]\n", "sites/kids.yml": KIDS})
     assert set(load_policies(directory).sites) == {"kids"}
+
+
+def test_overlays_compile_on_a_shared_ruleset_read_from_the_disk_cache(
+    write_rules: WriteRules, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(cache_module, "_COMPILED", {})
+    directory = write_rules({**BASE, "sites/kids.yml": KIDS})
+    cache = tmp_path / "cache"
+    load_policies(directory, cache_dir=cache)
+    assert list(cache.glob("rules-*.pickle"))
+    cache_module._COMPILED.clear()  # a fresh process: only the disk cache is left
+    policies = load_policies(directory, cache_dir=cache)
+    assert policies.shared.grammar is not None
+    assert policies.for_site("kids").evaluate("darn it").decision == "reject"
+
+
+def test_overlays_are_dropped_with_their_shared_ruleset(write_rules: WriteRules, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(cache_module, "_COMPILED", {})
+    policies = load_policies(write_rules({**BASE, "sites/kids.yml": KIDS}))
+    shared = weakref.ref(policies.shared)
+    assert shared in {weakref.ref(key) for key in overlay._COMPILED_SITES}
+    cache_module._COMPILED.clear()  # the patched cache, not the test run's
+    del policies
+    gc.collect()
+    assert shared() is None  # nothing the overlay cache keeps holds the old shared rules alive
