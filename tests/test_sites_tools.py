@@ -174,4 +174,4 @@ def test_eval_with_a_sites_policy(rules_dir: Path, tmp_path: Path) -> None:
     assert (shared["policy"], kids["policy"], sport["policy"]) == ("default", "kids", "sport")
     assert [report["overall"]["tp"] for report in (shared, kids, sport)] == [1, 2, 0]
     missing = CliRunner().invoke(eval_command, [str(csv_file), "--rules", str(rules_dir), "--site", "nowhere"])
-    assert missing.exit_code == 1 and "no overlay for site 'nowhere'" in missing.output
+    assert missing.exit_code == 2 and "no overlay for site 'nowhere'" in missing.output

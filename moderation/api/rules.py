@@ -84,11 +84,13 @@ class Reload(MethodView):
         """
         rulebook = get_rulebook()
         previous = rulebook.version_or_none()
+        previous_sites = rulebook.versions_or_none()
         try:
             ruleset = rulebook.reload()
         except RuleSetError as error:
             _refuse(error, f"The rule files have {len(error.errors)} error(s); version {previous} stays live.")
-        return {"version": ruleset.version, "previous": previous, "changed": ruleset.version != previous, "rules": len(ruleset.rules)}
+        changed = rulebook.versions_or_none() != previous_sites  # a site's overlay alone may have changed
+        return {"version": ruleset.version, "previous": previous, "changed": changed, "rules": len(ruleset.rules)}
 
 
 def _limits() -> SandboxLimits:

@@ -101,7 +101,7 @@ class ReloadSchema(Schema):
 
     version = fields.String(required=True)
     previous = fields.String(allow_none=True)
-    changed = fields.Boolean(required=True)
+    changed = fields.Boolean(required=True, metadata={"description": "The shared rules or a site's overlay changed."})
     rules = fields.Integer(required=True)
 
 

@@ -9,8 +9,8 @@ from .ruleset import DEFAULT_POLICY, Ruleset
 
 __all__ = [
     "CATEGORIES",
-    "MODES",
     "DEFAULT_POLICY",
+    "MODES",
     "SUBCATEGORIES",
     "Assessment",
     "Decision",

@@ -19,7 +19,9 @@ from marshmallow import ValidationError
 
 from .budgets import LIMITS
 from .compiled import Compiled, letters_automaton
-from .errors import RuleError, RuleSetError
+from .errors import ErrorKind, RuleError, RuleSetError
+from .examples import failing_examples
+from .files import SITES_DIR, SUFFIXES, RuleFiles
 from .grammar import Grammar, Report, RootNode
 from .loader import RuleLoader, _item_line
 from .model import CATEGORIES, Rule, Settings
@@ -31,14 +33,13 @@ from .trie import LayeredRoot
 from .wordlist import function_words
 from .yamlsource import LineDict
 
-SITES_DIR = "sites"
 SITE_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 
 
 def site_files(directory: str | Path) -> list[Path]:
     """The overlay files of a rule directory: sites/*.yml and *.yaml (a README or other file there is not read)."""
     folder = Path(directory) / SITES_DIR
-    return sorted(path for path in folder.glob("*.y*ml") if path.suffix in (".yml", ".yaml") and path.is_file())
+    return sorted(path for path in folder.glob("*.y*ml") if path.suffix in SUFFIXES and path.is_file())
 
 
 def fork_grammar(base: Grammar, report: Report) -> Grammar:
@@ -59,8 +60,8 @@ def fork_grammar(base: Grammar, report: Report) -> Grammar:
 class SiteLoader(RuleLoader):
     """Compiles one overlay file against a loaded shared ruleset; errors are located like the shared files' errors."""
 
-    def __init__(self, shared: Ruleset, directory: str | Path, check_examples: bool = True):
-        super().__init__(directory, check_examples)
+    def __init__(self, shared: Ruleset, directory: str | Path, check_examples: bool = True, shown_as: str | None = None):
+        super().__init__(directory, check_examples, shown_as=shown_as)
         if shared.grammar is None:
             raise ValueError("the shared ruleset was loaded without its compiler")
         self.shared = shared
@@ -69,35 +70,39 @@ class SiteLoader(RuleLoader):
     def load_site(self, path: Path) -> Ruleset | None:
         """The site's ruleset, or None with the errors in self.errors."""
         site = path.stem
-        document = self._read(path)
-        relative = self._files[-1]
+        relative = path.relative_to(self.directory).as_posix()
+        data = path.read_bytes()
+        self._source = RuleFiles({relative: data}, hashlib.sha256(relative.encode() + b"\0" + data + b"\0").hexdigest())
         if not SITE_NAME.match(site) or site == DEFAULT_POLICY:
-            self.errors.add(f"site name {site!r}: use lowercase letters, digits, '-' and '_' (and not {DEFAULT_POLICY!r})", relative, 1)
+            message = f"site name {site!r}: use lowercase letters, digits, '-' and '_' (and not {DEFAULT_POLICY!r})"
+            self.errors.add(message, relative, 1, kind=ErrorKind.LAYOUT)
             return None
+        document = self._read(relative)
         if document is None:
             return None
         if not isinstance(document, LineDict):
-            self.errors.add("a site file is a mapping of disable, shadow, thresholds, allowed_domains, safe_words and rules", relative, 1)
+            message = "a site file is a mapping of disable, shadow, thresholds, allowed_domains, safe_words and rules"
+            self.errors.add(message, relative, 1, kind=ErrorKind.LAYOUT)
             return None
         self._report_duplicates(document, relative)
         try:
-            data = SiteSchema().load(document)
+            loaded = SiteSchema().load(document)
         except ValidationError as error:
             self.errors.marshmallow(error, relative, document)
-            data = None
+            loaded = None
         rules = document.get("rules")
         # The rules are checked even when another key is wrong: every error of the file at once.
         extra = self._site_rules(site, rules if isinstance(rules, list) else [], relative)
-        if data is None:
+        if loaded is None:
             return None
-        disabled = self._resolve(data["disable"], document, "disable", relative)
-        shadowed = self._resolve(data["shadow"], document, "shadow", relative)
+        disabled = self._resolve(loaded["disable"], document, "disable", relative)
+        shadowed = self._resolve(loaded["shadow"], document, "shadow", relative)
         if self.errors.errors:
             return None
         shared = self.shared
         changed = {index: replace(shared._slots[index], mode="shadow") for index in shadowed - disabled}
-        settings = self._settings(data)
-        version = hashlib.sha256(f"{shared.version}\0{site}\0{self._digest.hexdigest()}".encode()).hexdigest()[:12]
+        settings = self._settings(loaded)
+        version = hashlib.sha256(f"{shared.version}\0{site}\0{self._source.digest}".encode()).hexdigest()[:12]
         ruleset = shared.overlay(site, version, settings, self._site_compiled(settings), changed, frozenset(disabled), tuple(extra))
         if self.check_examples:
             self._check_site_examples(ruleset, extra)
@@ -114,9 +119,11 @@ class SiteLoader(RuleLoader):
             elif entry in by_id:
                 indices.add(by_id[entry])
             elif "/" in entry:
-                self.errors.add(f"{key}: unknown rule id {entry!r} (rule ids are written file/id, as in 'promotion/check-out')", file, line)
+                message = f"{key}: unknown rule id {entry!r} (rule ids are written file/id, as in 'promotion/check-out')"
+                self.errors.add(message, file, line, kind=ErrorKind.BAD_VALUE, key=key)
             else:
-                self.errors.add(f"{key}: unknown category {entry!r} (categories: {', '.join(CATEGORIES)})", file, line)
+                message = f"{key}: unknown category {entry!r} (categories: {', '.join(CATEGORIES)})"
+                self.errors.add(message, file, line, kind=ErrorKind.BAD_VALUE, key=key)
         return indices
 
     def _site_rules(self, site: str, raw_rules: Any, file: str) -> list[Rule]:
@@ -125,7 +132,8 @@ class SiteLoader(RuleLoader):
         for position, raw in enumerate(raw_rules):
             line = _item_line(raw_rules, position)
             if not isinstance(raw, LineDict):
-                self.errors.add("each rule is a mapping with id, category, message, what it matches and examples", file, line)
+                message = "each rule is a mapping with id, category, message, what it matches and examples"
+                self.errors.add(message, file, line, kind=ErrorKind.LAYOUT)
                 continue
             rule_id = f"{SITES_DIR}/{site}/{raw.get('id')}"
             try:
@@ -134,14 +142,15 @@ class SiteLoader(RuleLoader):
                 self.errors.marshmallow(error, file, raw, rule_id)
                 continue
             if rule_id in seen:
-                self.errors.add(f"duplicate rule id {rule_id!r} (first defined at {file}:{seen[rule_id]})", file, raw.line, rule_id)
+                message = f"duplicate rule id {rule_id!r} (first defined at {file}:{seen[rule_id]})"
+                self.errors.add(message, file, raw.line, rule_id, ErrorKind.DUPLICATE_ID)
                 continue
             seen[rule_id] = raw.line
             rule = self._compile_rule(data, raw, {"category": data["category"]}, file, rule_id)
             if rule is not None:
                 rules.append(rule)
         if len(rules) > LIMITS.rules:
-            self.errors.add(f"{len(rules)} rules: at most {LIMITS.rules}", file)
+            self.errors.add(f"{len(rules)} rules: at most {LIMITS.rules}", file, kind=ErrorKind.LIMIT)
         return rules
 
     def _settings(self, data: dict[str, Any]) -> Settings:
@@ -181,13 +190,10 @@ class SiteLoader(RuleLoader):
         )
 
     def _check_site_examples(self, ruleset: Ruleset, extra: list[Rule]) -> None:
-        for rule in extra:
-            for text in rule.examples.reject:
-                if rule.id not in ruleset.fired_rule_ids(text):
-                    self.errors.add(f"example to reject does not fire the rule: {text!r}", rule.location.file, rule.location.line, rule.id)
-            for text in rule.examples.approve:
-                if rule.id in ruleset.fired_rule_ids(text):
-                    self.errors.add(f"example to approve fires the rule: {text!r}", rule.location.file, rule.location.line, rule.id)
+        """The examples of the site's own rules, run with the site's ruleset (the shared rules' ran at their load)."""
+        for failure in failing_examples(ruleset, extra):
+            rule = failure.rule
+            self.errors.add(failure.message, rule.location.file, rule.location.line, rule.id, failure.kind)
 
 
 @dataclass(frozen=True)
@@ -210,7 +216,9 @@ _COMPILED_SITES: weakref.WeakKeyDictionary[Ruleset, dict[tuple[str, str, bool], 
 _COMPILED_SITES_MAX = 256
 
 
-def load_sites(shared: Ruleset, directory: str | Path, check_examples: bool = True, reuse: bool = True) -> Policies:
+def load_sites(
+    shared: Ruleset, directory: str | Path, check_examples: bool = True, reuse: bool = True, shown_as: str | None = None
+) -> Policies:
     """Every overlay of a rule directory compiled on `shared`; raises RuleSetError with the errors of all of them."""
     sites: dict[str, Ruleset] = {}
     errors: list[RuleError] = []
@@ -219,7 +227,7 @@ def load_sites(shared: Ruleset, directory: str | Path, check_examples: bool = Tr
         key = (path.name, hashlib.sha256(path.read_bytes()).hexdigest(), check_examples)
         ruleset = compiled.get(key)
         if ruleset is None:
-            loader = SiteLoader(shared, directory, check_examples)
+            loader = SiteLoader(shared, directory, check_examples, shown_as)
             ruleset = loader.load_site(path)
             errors.extend(loader.errors.errors)
             if ruleset is not None and reuse:

@@ -138,6 +138,10 @@ class RuleBook:
         """The live version without loading anything."""
         return self._policies.shared.version if self._policies else None
 
+    def versions_or_none(self) -> dict[str, str] | None:
+        """The live version of every policy ("default" and each site's) without loading anything."""
+        return _versions(self._policies)
+
     def start_watching(self, interval: float) -> None:
         """Poll the directory every `interval` seconds from a daemon thread in this process."""
         if self.watcher is not None and self.watcher.is_alive():

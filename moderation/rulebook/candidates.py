@@ -24,9 +24,9 @@ from pathlib import Path
 from typing import Any
 
 from ..engine import RuleError, RuleSetError
-from ..engine.files import rule_file_paths
+from ..engine.files import SITES_DIR, rule_file_paths
 from ..engine.loader import RuleLoader
-from ..engine.overlay import SITES_DIR, load_sites
+from ..engine.overlay import load_sites
 from . import explain
 
 # The child's exit status when it ran out of memory (it still has the few bytes to exit).
