@@ -67,11 +67,11 @@ class SiteLoader(RuleLoader):
         self.shared = shared
         self._grammar = fork_grammar(shared.grammar, self.errors.add)
 
-    def load_site(self, path: Path) -> Ruleset | None:
-        """The site's ruleset, or None with the errors in self.errors."""
+    def load_site(self, path: Path, data: bytes | None = None) -> Ruleset | None:
+        """The site's ruleset (from `data`, the file's bytes when already read), or None with the errors in self.errors."""
         site = path.stem
         relative = path.relative_to(self.directory).as_posix()
-        data = path.read_bytes()
+        data = path.read_bytes() if data is None else data
         self._source = RuleFiles({relative: data}, hashlib.sha256(relative.encode() + b"\0" + data + b"\0").hexdigest())
         if not SITE_NAME.match(site) or site == DEFAULT_POLICY:
             message = f"site name {site!r}: use lowercase letters, digits, '-' and '_' (and not {DEFAULT_POLICY!r})"
@@ -224,11 +224,15 @@ def load_sites(
     errors: list[RuleError] = []
     compiled = _COMPILED_SITES.setdefault(shared, {}) if reuse else {}
     for path in site_files(directory):
-        key = (path.name, hashlib.sha256(path.read_bytes()).hexdigest(), check_examples)
+        try:
+            data = path.read_bytes()
+        except FileNotFoundError:  # removed since the listing: the directory as it is now has no such site
+            continue
+        key = (path.name, hashlib.sha256(data).hexdigest(), check_examples)
         ruleset = compiled.get(key)
         if ruleset is None:
             loader = SiteLoader(shared, directory, check_examples, shown_as)
-            ruleset = loader.load_site(path)
+            ruleset = loader.load_site(path, data)
             errors.extend(loader.errors.errors)
             if ruleset is not None and reuse:
                 if len(compiled) >= _COMPILED_SITES_MAX:
