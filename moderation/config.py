@@ -53,6 +53,7 @@ def init_app(app: Flask, test_config: dict[str, Any] | None = None) -> None:
         WEBHOOK_RETRY_HOURS=24.0,
         CORAL_APPROVE="approved",
         CORAL_FORMAT="HTML",
+        CORAL_SITES="",  # Coral site id=policy pairs, comma-separated; an unmapped site id is itself the policy's name
         MAX_CONTENT_LENGTH=MAX_BODY_BYTES,
         API_TITLE="Comment moderation",
         API_VERSION="v1",
@@ -74,6 +75,7 @@ def init_app(app: Flask, test_config: dict[str, Any] | None = None) -> None:
         "CORAL_SECRETS": "MODERATION_CORAL_SECRETS",
         "CORAL_APPROVE": "MODERATION_CORAL_APPROVE",
         "CORAL_FORMAT": "MODERATION_CORAL_FORMAT",
+        "CORAL_SITES": "MODERATION_CORAL_SITES",
         "STORE_AUTHOR_PII": "MODERATION_STORE_AUTHOR_PII",
         "PII_HASH_SALT": "MODERATION_PII_HASH_SALT",
         "SQLITE_SYNCHRONOUS": "MODERATION_SQLITE_SYNCHRONOUS",

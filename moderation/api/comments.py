@@ -17,11 +17,12 @@ blp = Blueprint("comments", __name__, url_prefix="/v1/comments", description="Su
 
 
 def decide(comments: list[dict[str, Any]], source: str) -> list[dict[str, Any]]:
-    """Evaluate comments with one ruleset snapshot, log them in one transaction, return the responses."""
-    ruleset = get_rulebook().current
+    """Evaluate comments with one snapshot of the rules (each by its site's policy), log them in one transaction, answer."""
+    policies = get_rulebook().policies
+    rulesets = [policies.for_site(comment.get("site")) for comment in comments]
     # Each decision is turned into its JSON form once: the log row and the response share it.
-    bodies = [ruleset.evaluate(comment["text"]).to_dict() for comment in comments]
-    languages = [language_report(comment["text"], ruleset.settings.languages) for comment in comments]
+    bodies = [ruleset.evaluate(comment["text"]).to_dict() for comment, ruleset in zip(comments, rulesets, strict=True)]
+    languages = [language_report(c["text"], ruleset.settings.languages) for c, ruleset in zip(comments, rulesets, strict=True)]
     # The log keeps the language the site declared, else the one detected.
     logged = [{**c, "language": c.get("language") or found.detected} for c, found in zip(comments, languages, strict=True)]
     ids = log_decisions([log_record(c, body, source) for c, body in zip(logged, bodies, strict=True)])

@@ -193,6 +193,7 @@ class LoggedDecisionSchema(Schema):
     categories = fields.List(fields.String(), required=True)
     reasons = fields.List(fields.Nested(ReasonSchema), required=True)
     ruleset = fields.String(required=True)
+    policy = fields.String(allow_none=True, metadata={"description": "The site whose rules decided, or default; null before sites."})
     text = fields.String(required=True)
     site = fields.String(allow_none=True)
     comment_id = fields.String(allow_none=True)

@@ -10,7 +10,7 @@ from flask.views import MethodView
 from flask_smorest import abort
 
 from ..engine import RuleSetError
-from ..rulebook import RuleBook, explain, get_rulebook
+from ..rulebook import RuleBook, explain, get_rulebook, site_summary
 from ..rulebook.candidates import SandboxBusyError, SandboxLimitError, SandboxLimits, explain_candidate
 from ..storage.times import iso_or_none
 from ..web.auth import require_role
@@ -43,6 +43,7 @@ def _ruleset_body(rulebook: RuleBook) -> dict[str, Any]:
             for rule in ruleset.rules
         ],
         "load_error": rulebook.failure.to_dict() if rulebook.failure else None,
+        "sites": [site_summary(rulebook.policies.shared, site) for site in rulebook.policies.sites.values()],
         "process": {
             "pid": os.getpid(),
             "interval": rulebook.interval,
@@ -83,11 +84,13 @@ class Reload(MethodView):
         """
         rulebook = get_rulebook()
         previous = rulebook.version_or_none()
+        previous_sites = rulebook.versions_or_none()
         try:
             ruleset = rulebook.reload()
         except RuleSetError as error:
             _refuse(error, f"The rule files have {len(error.errors)} error(s); version {previous} stays live.")
-        return {"version": ruleset.version, "previous": previous, "changed": ruleset.version != previous, "rules": len(ruleset.rules)}
+        changed = rulebook.versions_or_none() != previous_sites  # a site's overlay alone may have changed
+        return {"version": ruleset.version, "previous": previous, "changed": changed, "rules": len(ruleset.rules)}
 
 
 def _limits() -> SandboxLimits:
@@ -108,10 +111,10 @@ class RuleTest(MethodView):
         rulebook = get_rulebook()
         files: dict[str, str | None] = body.get("rules") or {}
         if not files:
-            return {**explain(rulebook.current, body["text"]), "candidate": []}
+            return {**explain(rulebook.for_site(body.get("site")), body["text"]), "candidate": []}
         limits = _limits()
         try:
-            explanation = explain_candidate(rulebook.directory, files, body["text"], body["check_examples"], limits)
+            explanation = explain_candidate(rulebook.directory, files, body["text"], body["check_examples"], limits, body.get("site"))
         except RuleSetError as error:
             _refuse(error, f"The candidate rule files have {len(error.errors)} error(s).")
         except SandboxLimitError as error:

@@ -14,7 +14,7 @@ from .schemas import ReasonSchema
 
 # Candidate files: a rule file, settings.yml, or a lexicon; nothing that can leave the directory.
 # Matched whole (fullmatch): `$` would let "x.yml\n" through.
-CANDIDATE_NAME = re.compile(r"(lexicons/)?[A-Za-z0-9][A-Za-z0-9_-]{0,63}\.ya?ml")
+CANDIDATE_NAME = re.compile(r"(lexicons/|sites/)?[A-Za-z0-9][A-Za-z0-9_-]{0,63}\.ya?ml")
 MAX_CANDIDATE_FILES = 50
 # Each file's own size budget is the loader's (as for live rules), reported as a located rule error.
 MAX_CANDIDATE_TOTAL_CHARS = 512 * 1024
@@ -51,6 +51,24 @@ class RuleSummarySchema(Schema):
     examples = fields.Integer(required=True, metadata={"description": "Number of reject and approve examples."})
 
 
+class SitePolicySchema(Schema):
+    """A site's overlay (rules/sites/<site>.yml) as loaded."""
+
+    site = fields.String(required=True)
+    version = fields.String(required=True, metadata={"description": "Covers the shared rules and the overlay."})
+    file = fields.String(required=True)
+    rules = fields.Integer(required=True, metadata={"description": "Rules in force on the site, shared and its own."})
+    own_rules = fields.List(fields.String(), required=True, metadata={"description": "Ids of the overlay's own rules (sites/<site>/<id>)."})
+    disabled = fields.List(fields.String(), required=True, metadata={"description": "Ids of the shared rules the site disables."})
+    shadowed = fields.List(fields.String(), required=True, metadata={"description": "Ids of the shared rules in shadow mode on the site."})
+    thresholds = fields.Dict(
+        keys=fields.String(),
+        values=fields.Float(),
+        required=True,
+        metadata={"description": "The site's thresholds that differ from the shared ones."},
+    )
+
+
 class WatcherSchema(Schema):
     """The answering process: which worker it is and when it last looked at the rule files."""
 
@@ -71,6 +89,7 @@ class RulesetSchema(Schema):
     rules = fields.List(fields.Nested(RuleSummarySchema), required=True)
     load_error = fields.Nested(LoadErrorSchema, allow_none=True, required=True)
     process = fields.Nested(WatcherSchema, required=True)
+    sites = fields.List(fields.Nested(SitePolicySchema), required=True, metadata={"description": "Each site's overlay."})
 
 
 class ReloadRequestSchema(Schema):
@@ -82,7 +101,7 @@ class ReloadSchema(Schema):
 
     version = fields.String(required=True)
     previous = fields.String(allow_none=True)
-    changed = fields.Boolean(required=True)
+    changed = fields.Boolean(required=True, metadata={"description": "The shared rules or a site's overlay changed."})
     rules = fields.Integer(required=True)
 
 
@@ -101,6 +120,10 @@ class RuleTestSchema(Schema):
     check_examples = fields.Boolean(
         load_default=True, metadata={"description": "Refuse candidates whose examples fail, as a reload would."}
     )
+    site = CleanString(
+        validate=validate.Length(max=200),
+        metadata={"description": "Explain with this site's policy (its overlay, else the shared rules), as a comment of that site."},
+    )
 
     @validates("text")
     def _not_blank(self, value: str, **kwargs: Any) -> None:
@@ -114,7 +137,7 @@ class RuleTestSchema(Schema):
         bad = sorted(name for name in value if not CANDIDATE_NAME.fullmatch(name))
         if bad:
             raise ValidationError(
-                f"Bad file name(s) {', '.join(repr(name) for name in bad)}: use `name.yml` or `lexicons/name.yml` "
+                f"Bad file name(s) {', '.join(repr(name) for name in bad)}: use `name.yml`, `lexicons/name.yml` or `sites/name.yml` "
                 "(letters, digits, - and _)."
             )
         total = sum(len(text or "") for text in value.values())
@@ -148,6 +171,7 @@ class ExplanationSchema(Schema):
     """
 
     ruleset = fields.String(required=True)
+    policy = fields.String(required=True, metadata={"description": "The site whose overlay was used, or default."})
     decision = fields.String(required=True, metadata={"enum": ["approve", "reject"]})
     categories = fields.List(fields.String(), required=True)
     hits = fields.List(fields.Nested(HitSchema), required=True)

@@ -102,7 +102,11 @@ class DecisionSchema(Schema):
     decision_id = fields.String(required=True)
     categories = fields.List(fields.String(), required=True)
     reasons = fields.List(fields.Nested(ReasonSchema), required=True)
-    ruleset = fields.String(required=True)
+    ruleset = fields.String(required=True, metadata={"description": "Version of the rules that decided, the site's overlay included."})
+    policy = fields.String(
+        required=True,
+        metadata={"description": "Whose rules decided: the site's name when it has an overlay (rules/sites/<site>.yml), else default."},
+    )
     language = fields.Nested(
         LanguageSchema,
         required=True,

@@ -87,17 +87,19 @@ def rules_group() -> None:
 @rules_group.command("check")
 @click.argument("directory", required=False, type=click.Path(file_okay=False, path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
-def rules_check(directory: Path | None, as_json: bool) -> None:
+@click.option("--site", help="Report this site's policy (every overlay is checked in any case).")
+def rules_check(directory: Path | None, as_json: bool, site: str | None) -> None:
     """Validate a rule directory (default: the configured one) and run every rule's examples."""
     from .rules_load import load_or_exit  # every error with a hint of what to do; exits 1
 
     directory = directory or Path(current_app.config.get("RULES_DIR", DEFAULT_RULES_DIR))
-    ruleset = load_or_exit(directory, as_json)
-    result = {"ok": True, "directory": str(directory), "version": ruleset.version, "rules": len(ruleset.rules)}
+    ruleset = load_or_exit(directory, as_json, site=site, overlay=True)
+    result = {"ok": True, "directory": str(directory), "version": ruleset.version, "rules": len(ruleset.rules), "policy": ruleset.policy}
     if as_json:
         click.echo(json.dumps(result, indent=2))
     else:
-        click.echo(f"{directory}: {len(ruleset.rules)} rules, version {ruleset.version}, all examples pass")
+        policy = f" (site {site})" if site else ""
+        click.echo(f"{directory}{policy}: {len(ruleset.rules)} rules, version {ruleset.version}, all examples pass")
 
 
 def init_app(app: Flask) -> None:

@@ -160,6 +160,7 @@ class Report:
 
     file: str
     ruleset: str
+    policy: str = "default"  # the site whose overlay was evaluated (eval --site)
     overall: Counts = field(default_factory=Counts)
     by_source: dict[str, Counts] = field(default_factory=lambda: defaultdict(Counts))
     by_category: dict[str, CategoryCounts] = field(default_factory=lambda: defaultdict(CategoryCounts))
@@ -196,6 +197,7 @@ class Report:
         result: dict[str, Any] = {
             "file": self.file,
             "ruleset": self.ruleset,
+            "policy": self.policy,
             "overall": self.overall.to_dict(),
             "by_source": {name: counts.to_dict() for name, counts in sorted(self.by_source.items())},
             "by_category": {name: self.by_category[name].to_dict() for name in category_order(self.by_category)},

@@ -15,7 +15,7 @@ import click
 from ..config import DEFAULT_RULES_DIR
 from ..engine import Ruleset
 from .eval_report import Counts, Outcome, Repeat, Report, Row, category_order
-from .rules_load import load_or_exit
+from .rules_load import load_or_exit, site_option
 
 # Shorter examples are ordinary phrases ("you are an idiot") that any large file contains by chance.
 REPEAT_MIN_SUBSTRING = 25
@@ -59,7 +59,7 @@ def read_rows(path: Path) -> list[Row]:
 
 def evaluate(ruleset: Ruleset, rows: Iterable[Row], file: str = "", on_row: Callable[[], None] | None = None) -> Report:
     """Decide every row with the ruleset and gather the figures."""
-    report = Report(file=file, ruleset=ruleset.version)
+    report = Report(file=file, ruleset=ruleset.version, policy=ruleset.policy)
     for row in rows:
         decision = ruleset.evaluate(row.text)
         enforcing = tuple(reason.rule for reason in decision.enforcing)
@@ -128,7 +128,8 @@ def format_report(report: Report, errors: int = 0) -> str:
     """The report as readable text tables."""
     width = max([24, *(len(name) + 2 for name in (*report.by_source, *report.by_note))])
     header = f"{'':<{width}} {'rows':>6} {'prec':>5} {'recall':>5} {'F1':>5} {'FPR':>6} {'acc':>6}"
-    lines = [f"{report.file}: {report.overall.rows} rows, ruleset {report.ruleset}", "", header]
+    policy = f" (site {report.policy})" if report.policy != "default" else ""
+    lines = [f"{report.file}: {report.overall.rows} rows, ruleset {report.ruleset}{policy}", "", header]
     lines.append(_counts_line("overall", report.overall, width))
     if report.by_source:
         lines += ["", "by source"]
@@ -185,9 +186,10 @@ def _repeat_lines(report: Report) -> list[str]:
 @click.option("--errors", "errors", type=click.IntRange(min=0), default=0, help="List up to N misses and N false positives.")
 @click.option("--quiet", is_flag=True, help="No progress output.")
 @click.option("--fail-on-repeats", is_flag=True, help="Exit with status 1 when a rule example repeats a comment of the CSV.")
-def eval_command(csv_file: Path, rules_dir: Path, as_json: bool, errors: int, quiet: bool, fail_on_repeats: bool) -> None:
+@site_option
+def eval_command(csv_file: Path, rules_dir: Path, as_json: bool, errors: int, quiet: bool, fail_on_repeats: bool, site: str | None) -> None:
     """Run a labelled CSV (text, expected[, categories, source, note]) through the rules and print accuracy figures."""
-    ruleset = load_or_exit(rules_dir, as_json)
+    ruleset = load_or_exit(rules_dir, as_json, site=site, overlay=True)
     rows = read_rows(csv_file)
     if quiet or as_json or not sys.stderr.isatty():
         report = evaluate(ruleset, rows, str(csv_file))

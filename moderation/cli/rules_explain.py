@@ -12,7 +12,7 @@ from flask.cli import with_appcontext
 from ..engine import Ruleset
 from ..rulebook import explain
 from .output import SHORT_TEXT, highlight, json_out, use_color
-from .rules_load import DIRECTORY, load_or_exit, rules_dir
+from .rules_load import DIRECTORY, load_or_exit, rules_dir, site_option
 
 
 def _print_hits(text: str, hits: list[dict[str, Any]], color: bool) -> None:
@@ -32,7 +32,7 @@ def _print_hits(text: str, hits: list[dict[str, Any]], color: bool) -> None:
 
 def _print_explanation(text: str, data: dict[str, Any], ruleset: Ruleset, directory: Path, color: bool) -> None:
     enforce_spans = [(m["start"], m["end"]) for hit in data["hits"] if hit["mode"] == "enforce" for m in hit["matches"]]
-    click.echo(f"Ruleset     {data['ruleset']}  ({directory}, {len(ruleset.rules)} rules)")
+    click.echo(f"Ruleset     {data['ruleset']}  ({directory}, policy {data['policy']}, {len(ruleset.rules)} rules)")
     click.echo(f"Text        {highlight(text, enforce_spans, color)}")
     normalized = data["normalized"]
     if len(normalized) > 2 * SHORT_TEXT:
@@ -57,8 +57,9 @@ def _print_explanation(text: str, data: dict[str, Any], ruleset: Ruleset, direct
 @click.option("--rules", "directory", type=DIRECTORY, help="Rule directory to explain with (default: the configured one).")
 @click.option("--json", "as_json", is_flag=True, help="Print the explanation as JSON (as POST /v1/rules/test answers).")
 @click.option("--color/--no-color", default=None, help="Highlight matches in colour (default: when stdout is a terminal).")
+@site_option
 @with_appcontext
-def rules_explain(text: str, directory: Path | None, as_json: bool, color: bool | None) -> None:
+def rules_explain(text: str, directory: Path | None, as_json: bool, color: bool | None, site: str | None) -> None:
     """Show what the rules do with TEXT (`-` reads it from stdin): every rule that fired and the decision.
 
     Lists every rule that fired, enforced or shadow, with its category, score and the
@@ -72,7 +73,7 @@ def rules_explain(text: str, directory: Path | None, as_json: bool, color: bool 
     if not text.strip():
         raise click.UsageError("TEXT is empty.")
     directory = rules_dir(directory)
-    ruleset = load_or_exit(directory, as_json)
+    ruleset = load_or_exit(directory, as_json, site=site)  # a site without an overlay gets the shared rules, as its comments do
     data = explain(ruleset, text)
     if as_json:
         json_out({"directory": str(directory), **data})

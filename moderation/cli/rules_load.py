@@ -10,7 +10,7 @@ from typing import NoReturn
 import click
 from flask import current_app
 
-from ..engine import RuleError, Ruleset, RuleSetError, load_ruleset
+from ..engine import Policies, RuleError, Ruleset, RuleSetError, load_policies
 from ..engine.errors import ErrorKind
 from ..engine.schemas import ExamplesSchema, LexiconSchema, RuleFileSchema, RuleSchema, SettingsSchema
 from .output import json_out
@@ -23,12 +23,26 @@ def rules_dir(directory: Path | None) -> Path:
     return directory or Path(current_app.config["RULES_DIR"])
 
 
-def load_or_exit(directory: Path, as_json: bool, check_examples: bool = True) -> Ruleset:
-    """Load a rule directory; on errors print each with file:line and rule id, and exit 1."""
+# The --site option of the rules commands and eval: decide as for a comment of that site.
+site_option = click.option("--site", help="Use this site's policy (rules/sites/SITE.yml over the shared rules).")
+
+
+def load_policies_or_exit(directory: Path, as_json: bool, check_examples: bool = True) -> Policies:
+    """Load a rule directory and its site overlays; on errors print each with file:line and rule id, and exit 1."""
     try:
-        return load_ruleset(directory, check_examples=check_examples)
+        return load_policies(directory, check_examples=check_examples)
     except RuleSetError as error:
         report_load_errors(directory, error, as_json)
+
+
+def load_or_exit(directory: Path, as_json: bool, check_examples: bool = True, site: str | None = None, overlay: bool = False) -> Ruleset:
+    """The ruleset of a site's policy (the shared rules without a site); `overlay`: the site must have one, else exit 2."""
+    policies = load_policies_or_exit(directory, as_json, check_examples)
+    ruleset = policies.for_site(site)
+    if site and overlay and ruleset is policies.shared:
+        known = ", ".join(sorted(policies.sites)) or "none"
+        raise click.UsageError(f"no overlay for site {site!r} in {directory / 'sites'} (sites: {known})")
+    return ruleset
 
 
 def _known_keys() -> list[str]:

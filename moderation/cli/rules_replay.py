@@ -17,11 +17,11 @@ from flask.cli import with_appcontext
 from sqlalchemy import Engine
 from sqlalchemy.exc import NoSuchTableError, SQLAlchemyError
 
-from ..engine import Ruleset
+from ..engine import Policies, Ruleset
 from ..storage.history import logged_decisions, reason_spans
 from ..storage.times import parse_when
 from .output import highlight, json_out, use_color
-from .rules_load import DIRECTORY, load_or_exit
+from .rules_load import DIRECTORY, load_policies_or_exit
 
 PROGRESS_EVERY = 500
 
@@ -105,8 +105,8 @@ def _example(row: Any, old: dict[str, Any], new: dict[str, Any], reviews_known: 
     return {"id": row.id, "created_at": created, "text": row.text, "review_status": review, "logged": old, "candidate": new}
 
 
-def replay(rows: Iterator[Any], candidate: Ruleset, reviews_known: bool, examples: int, progress: bool) -> Replay:
-    """Re-decide each logged comment with the candidate and count what changes."""
+def replay(rows: Iterator[Any], candidate: Ruleset | Policies, reviews_known: bool, examples: int, progress: bool) -> Replay:
+    """Re-decide each logged comment with the candidate (the policy of the comment's site) and count what changes."""
     result = Replay(reviews_known=reviews_known)
     for row in rows:
         result.replayed += 1
@@ -116,7 +116,7 @@ def replay(rows: Iterator[Any], candidate: Ruleset, reviews_known: bool, example
         reasons = [reason for reason in _json_list(row.reasons) if isinstance(reason, dict)]
         old_categories = [str(category) for category in _json_list(row.categories)]
         old_rules = [reason.get("rule") for reason in reasons if reason.get("mode", "enforce") == "enforce"]
-        decision = candidate.evaluate(row.text)
+        decision = (candidate.for_site(row.site) if isinstance(candidate, Policies) else candidate).evaluate(row.text)
         new_rules = [reason.rule for reason in decision.enforcing]
         for reason in decision.reasons:
             if reason.mode == "shadow":
@@ -206,9 +206,17 @@ def _print_replay(data: dict[str, Any], described: str, scope: str, color: bool)
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress on stderr.")
 @click.option("--color/--no-color", default=None, help="Highlight matches in colour (default: when stdout is a terminal).")
+@click.option("--site", help="Only comments logged for SITE, decided with its policy (by default each comment's own site's).")
 @with_appcontext
 def rules_replay(
-    directory: Path, since: datetime | None, limit: int | None, examples: int, as_json: bool, quiet: bool, color: bool | None
+    directory: Path,
+    since: datetime | None,
+    limit: int | None,
+    examples: int,
+    as_json: bool,
+    quiet: bool,
+    color: bool | None,
+    site: str | None,
 ) -> None:
     """Re-decide logged comments with a candidate rule directory and show what would change.
 
@@ -217,18 +225,20 @@ def rules_replay(
     approved, by category and by rule, with examples, and how many of those a
     moderator had reviewed. Nothing is written to the log.
     """
-    candidate = load_or_exit(directory, as_json)
+    policies = load_policies_or_exit(directory, as_json)
+    candidate = policies.for_site(site)
     engine: Engine = current_app.extensions["moderation.db"]
     try:
-        rows, reviews_known = logged_decisions(engine, since, limit)
+        rows, reviews_known = logged_decisions(engine, since, limit, site)
         progress = not (quiet or as_json) and sys.stderr.isatty()
-        result = replay(rows, candidate, reviews_known, examples, progress)
+        result = replay(rows, policies, reviews_known, examples, progress)
     except NoSuchTableError:
         raise click.ClickException(f"the decision log at {engine.url!r} has no decisions table yet") from None
     except SQLAlchemyError as error:
         raise click.ClickException(f"cannot read the decision log at {engine.url!r}: {error.__class__.__name__}") from None
     data: dict[str, Any] = {
-        "candidate": {"directory": str(directory), "version": candidate.version, "rules": len(candidate.rules)},
+        "candidate": {"directory": str(directory), "version": candidate.version, "rules": len(candidate.rules), "policy": candidate.policy},
+        "site": site,
         "since": since.isoformat() if since else None,
         "limit": limit,
         **result.to_dict(),

@@ -12,7 +12,7 @@ from flask.cli import with_appcontext
 from ..engine import Ruleset
 from ..engine.examples import failing_examples
 from .output import highlight, json_out, use_color
-from .rules_load import DIRECTORY, load_or_exit, rules_dir
+from .rules_load import DIRECTORY, load_or_exit, rules_dir, site_option
 
 _PROBLEMS = {"reject": "the rule does not fire", "approve": "the rule fires"}
 
@@ -49,15 +49,16 @@ def _print_failures(failures: list[dict[str, Any]], color: bool) -> None:
 @click.argument("directory", required=False, type=DIRECTORY)
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 @click.option("--color/--no-color", default=None, help="Highlight matches in colour (default: when stdout is a terminal).")
+@site_option
 @with_appcontext
-def rules_test(directory: Path | None, as_json: bool, color: bool | None) -> None:
+def rules_test(directory: Path | None, as_json: bool, color: bool | None, site: str | None) -> None:
     """Run every rule's examples in DIRECTORY (default: the configured one) and report failures by rule.
 
     Each rule's `reject` examples must fire it and its `approve` examples must not.
     Exits 1 when any example fails or the files do not load.
     """
     directory = rules_dir(directory)
-    ruleset = load_or_exit(directory, as_json, check_examples=False)
+    ruleset = load_or_exit(directory, as_json, check_examples=False, site=site, overlay=True)
     failures = example_failures(ruleset)
     examples = sum(len(rule.examples.reject) + len(rule.examples.approve) for rule in ruleset.rules)
     failed = sum(len(entry["failures"]) for entry in failures)
@@ -67,6 +68,7 @@ def rules_test(directory: Path | None, as_json: bool, color: bool | None) -> Non
                 "ok": not failures,
                 "directory": str(directory),
                 "version": ruleset.version,
+                "policy": ruleset.policy,
                 "rules": len(ruleset.rules),
                 "examples": examples,
                 "failed": failed,

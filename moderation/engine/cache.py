@@ -15,13 +15,14 @@ from pathlib import Path
 
 from .files import RuleFiles, read_rule_files
 from .loader import RuleLoader
+from .overlay import Policies, load_sites
 from .ruleset import Ruleset
 
 log = logging.getLogger(__name__)
 _COMPILED: dict[tuple[str, bool], Ruleset] = {}
 _COMPILED_MAX = 8
 # Bumped whenever the compiled form changes, so that an old cache file is never read by new code.
-FORMAT = 1
+FORMAT = 2
 
 
 def content_key(directory: Path, files: RuleFiles | None = None) -> str:
@@ -79,3 +80,9 @@ def load_ruleset(directory: str | Path, check_examples: bool = True, cache_dir: 
         _COMPILED.pop(next(iter(_COMPILED)))
     _COMPILED[key] = ruleset
     return ruleset
+
+
+def load_policies(directory: str | Path, check_examples: bool = True, cache_dir: str | Path | None = None, reuse: bool = True) -> Policies:
+    """The shared ruleset (as load_ruleset) and every site overlay of the directory; RuleSetError lists every error."""
+    shared = load_ruleset(directory, check_examples, cache_dir, reuse)
+    return load_sites(shared, directory, check_examples, reuse)

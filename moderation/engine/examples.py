@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from .errors import ErrorKind
@@ -32,9 +32,9 @@ class ExampleFailure:
         return f"example to approve fires the rule: {self.text!r}"
 
 
-def failing_examples(ruleset: Ruleset) -> Iterator[ExampleFailure]:
-    """Every example, rule by rule, that the ruleset gets wrong; approve failures carry the rule's matches."""
-    for rule in ruleset.rules:
+def failing_examples(ruleset: Ruleset, rules: Iterable[Rule] | None = None) -> Iterator[ExampleFailure]:
+    """Every example, rule by rule, that the ruleset gets wrong (of `rules` only, when given); approve failures carry the rule's matches."""
+    for rule in ruleset.rules if rules is None else rules:
         for text in rule.examples.reject:
             if rule.id not in ruleset.fired_rule_ids(text):
                 yield ExampleFailure(rule, "reject", text)

@@ -8,14 +8,18 @@ from pathlib import Path
 
 SETTINGS_FILE = "settings.yml"
 LEXICON_DIR = "lexicons"
+SITES_DIR = "sites"
 SUFFIXES = (".yml", ".yaml")
 
 
-def rule_file_paths(directory: str | Path) -> list[Path]:
-    """The files a rule directory is loaded from, sorted: its *.yml/*.yaml files and those in lexicons/."""
+def rule_file_paths(directory: str | Path, with_sites: bool = False) -> list[Path]:
+    """The files a rule directory is loaded from, sorted: its *.yml/*.yaml files and those in lexicons/.
+
+    `with_sites`: the site overlays in sites/ too (compiled apart, on the shared rules; the watcher sees them all).
+    """
     root = Path(directory)
     found: list[Path] = []
-    for folder in (root, root / LEXICON_DIR):
+    for folder in (root, root / LEXICON_DIR, *((root / SITES_DIR,) if with_sites else ())):
         if folder.is_dir():
             found.extend(path for path in folder.iterdir() if path.suffix in SUFFIXES and path.is_file())
     return sorted(found)

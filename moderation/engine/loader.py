@@ -11,6 +11,7 @@ from marshmallow import ValidationError
 from marshmallow.fields import Field
 
 from .budgets import LIMITS, compile_pattern
+from .compiled import Compiled, letters_automaton
 from .errors import ErrorKind, RuleError, RuleSetError
 from .examples import failing_examples
 from .files import LEXICON_DIR, SETTINGS_FILE, RuleFiles, read_rule_files
@@ -19,7 +20,7 @@ from .lexicon_files import better_profanity_words, lexicon_specs
 from .model import SUBCATEGORIES, Examples, NearCue, Rule, Settings, SourceLocation
 from .normalize import fold
 from .rarity import word_set_odds
-from .ruleset import Compiled, Ruleset, letters_automaton
+from .ruleset import Ruleset
 from .schemas import LexiconSchema, RuleFileSchema, RuleSchema, SettingsSchema
 from .spelling import Speller
 from .symbols import Sym
@@ -171,6 +172,7 @@ class RuleLoader:
         if self.errors.errors:
             raise RuleSetError(self.errors.errors)
         ruleset = Ruleset(tuple(rules), settings, self._source.digest[:12], self._compiled(settings.safe_words), tuple(self._files))
+        ruleset.grammar = self.grammar  # a site overlay compiles its own rules with it
         if self.check_examples:
             self._check_examples(ruleset)
         if self.errors.errors:

@@ -137,6 +137,7 @@ class Decision:
     reasons: tuple[Reason, ...]
     ruleset: str
     budget_exhausted: bool = False
+    policy: str = "default"  # the site whose overlay decided, or "default" for the shared rules
 
     @property
     def rejected(self) -> bool:
@@ -155,6 +156,7 @@ class Decision:
             "categories": list(self.categories),
             "reasons": [reason.to_dict() for reason in self.reasons],
             "ruleset": self.ruleset,
+            "policy": self.policy,
         }
         if self.budget_exhausted:
             # Only said when it happened: the decision rests on what was matched before the budget ran out.

@@ -2,106 +2,125 @@
 
 from __future__ import annotations
 
-import bisect
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import Any
 
-import ahocorasick
 import re2
 
 from .chart import Chart, WorkBudgetError
+from .compiled import Compiled, Entry
 from .detectors import DETECTORS, Span
-from .lattice import MIN_JOINED_LETTERS, Lattice, build_lattice
+from .lattice import Lattice, build_lattice
 from .model import CATEGORIES, Assessment, Decision, Match, Reason, Rule, Settings
 from .normalize import FoldedText, fold
+from .proximity import Cue, Trace, mentioned, near, near_keys
 from .spans import SpanSet, outermost
-from .spelling import Speller
 from .symbols import START, Series, Sym, required_masks
-from .trie import TrieNode
 
 # Entry kinds: a rule's template, its exception, a cue word that cancels it nearby, an allowed
 # phrase (any rule), a frame that mentions rather than uses words ("the word ...", "he said ...").
 HIT, EXCEPTION, NEAR, ALLOW, MENTION = 0, 1, 2, 3, 4
 # A quotation only reports speech when the comment says something outside it.
 MIN_WORDS_OUTSIDE_QUOTES = 3
-# A cue found near hits: its token span, its window, and the words of the hits it may cancel.
-Cue = tuple[int, int, int, frozenset[str]]
 # Matching steps a comment may use: far above what any ordinary comment needs (a few thousand).
 WORK_BUDGET = 400_000
 _MEMO_LIMIT = 200_000
-
-
-@dataclass(frozen=True, slots=True)
-class Entry:
-    """A symbol the ruleset looks for: whose it is, what kind, and the word sets it needs."""
-
-    rule: int
-    kind: int
-    symbol: Sym
-    needs: tuple[int, ...]
-    anchored: bool
-    window: int = 0
-    label: int = -1  # which of the rule's exception_texts it is (exceptions and cues)
-    key: int = 0  # the rarest word sets it needs, when not its first part: a match starts within `reach` before one
-    reach: int = 0
-    of: frozenset[str] = frozenset()  # a cue's words of the hit it may cancel (all hits when empty)
-
-
-@dataclass(frozen=True, slots=True)
-class Compiled:
-    """What the compiler hands the ruleset: the phrase trie, the speller, the modifiers, and word-set odds."""
-
-    root: TrieNode
-    speller: Speller
-    letters: Any
-    modifier: Sym | None
-    rarity: tuple[float, ...]
-    lengths: tuple[int, ...] = ()  # the longest phrase of each word set, in tokens
-    capitalized: int = 0  # the word-set bit of {capitalized}, when a rule uses it
-
-
-def letters_automaton(vocabulary: Iterable[str]) -> Any:
-    """An Aho-Corasick automaton of the rule words, to find them spelt out in single letters."""
-    automaton = ahocorasick.Automaton()
-    for word in vocabulary:
-        if len(word) >= MIN_JOINED_LETTERS and word.isalpha():
-            automaton.add_word(word, len(word))
-    if len(automaton):
-        automaton.make_automaton()
-    return automaton
+# The policy of comments with no site, or a site with no overlay: the shared rules.
+DEFAULT_POLICY = "default"
 
 
 class Ruleset:
     """A compiled set of rules; evaluate() is pure and safe to call from many threads at once."""
 
-    def __init__(self, rules: tuple[Rule, ...], settings: Settings, version: str, compiled: Compiled, files: tuple[str, ...] = ()):
+    def __init__(
+        self,
+        rules: tuple[Rule, ...],
+        settings: Settings,
+        version: str,
+        compiled: Compiled,
+        files: tuple[str, ...] = (),
+        policy: str = DEFAULT_POLICY,
+    ):
         self.rules = rules
         self.settings = settings
         self.version = version
         self.files = files
         self.compiled = compiled
+        self.policy = policy
+        # The compiler of these rules, kept so that a site's overlay compiles only its own rules (set by the loader).
+        self.grammar: Any = None
+        # Rules by the index their entries name; an overlay keeps the shared rules' indices and skips those it disables.
+        self._slots = rules
+        self._disabled: frozenset[int] = frozenset()
         self.entries: list[Entry] = []
         self._need_memo: dict[int, int] = {}
         self._patterns: list[tuple[int, Any, int, int]] = []
-        self._detector_rules = [index for index, rule in enumerate(rules) if rule.detectors]
+        self._detector_rules: list[int] = []
+        self._by_bit: dict[int, list[int]] = defaultdict(list)
         for index, rule in enumerate(rules):
-            for symbol in rule.templates:
-                self._add(index, HIT, symbol)
-            for label, symbol in enumerate(rule.unless):
-                self._add(index, EXCEPTION, symbol, label=label)
-            for label, cue in enumerate(rule.unless_near, start=len(rule.unless)):
-                self._add(index, NEAR, cue.words, cue.window, label, cue.of)
-            self._patterns.extend((index, pattern, HIT, -1) for pattern in rule.patterns)
-            first = len(rule.unless) + len(rule.unless_near)
-            self._patterns.extend((index, pattern, EXCEPTION, first + number) for number, pattern in enumerate(rule.unless_patterns))
+            self._add_rule(index, rule)
         for symbol in settings.allow:
             self._add(-1, ALLOW, symbol)
         for symbol in settings.mentions:
             self._add(-1, MENTION, symbol)
-        self._build_index()
+        for number in range(len(self.entries)):
+            self._index(number)
+        self._keyed: dict[int, tuple[int, ...]] = {}
         self._pattern_set = self._compile_pattern_set()
+
+    def overlay(
+        self,
+        policy: str,
+        version: str,
+        settings: Settings,
+        compiled: Compiled,
+        changed: dict[int, Rule],
+        disabled: frozenset[int],
+        extra: tuple[Rule, ...],
+    ) -> Ruleset:
+        """A site's ruleset on top of this one: shared entries and index reused, only the extra rules' entries added.
+
+        `changed` replaces shared rules by index (a site's shadow mode), `disabled` are indices that never fire.
+        """
+        site = object.__new__(Ruleset)
+        site.__dict__.update(self.__dict__)
+        slots = list(self._slots)
+        for index, rule in changed.items():
+            slots[index] = rule
+        site._slots = (*slots, *extra)
+        site._disabled = disabled
+        site.rules = tuple(rule for index, rule in enumerate(site._slots) if index not in disabled)
+        site.settings, site.version, site.compiled, site.policy = settings, version, compiled, policy
+        site.files = (*self.files, *(rule.location.file for rule in extra if rule.location.file not in self.files))
+        site.grammar = None
+        site.entries = list(self.entries)
+        site._need_memo = dict(self._need_memo)
+        site._patterns = list(self._patterns)
+        site._detector_rules = [index for index in self._detector_rules if index not in disabled]
+        site._by_bit = defaultdict(list, self._by_bit)  # lists are copied only where an extra entry lands (_index)
+        first_entry = len(site.entries)
+        for index, rule in enumerate(extra, start=len(self._slots)):
+            site._add_rule(index, rule)
+        for number in range(first_entry, len(site.entries)):
+            site._index(number, copy=True)
+        site._keyed = {}
+        site._pattern_set = site._compile_pattern_set() if len(site._patterns) > len(self._patterns) else self._pattern_set
+        return site
+
+    def _add_rule(self, index: int, rule: Rule) -> None:
+        if rule.detectors:
+            self._detector_rules.append(index)
+        for symbol in rule.templates:
+            self._add(index, HIT, symbol)
+        for label, symbol in enumerate(rule.unless):
+            self._add(index, EXCEPTION, symbol, label=label)
+        for label, cue in enumerate(rule.unless_near, start=len(rule.unless)):
+            self._add(index, NEAR, cue.words, cue.window, label, cue.of)
+        self._patterns.extend((index, pattern, HIT, -1) for pattern in rule.patterns)
+        first = len(rule.unless) + len(rule.unless_near)
+        self._patterns.extend((index, pattern, EXCEPTION, first + number) for number, pattern in enumerate(rule.unless_patterns))
 
     def _add(self, rule: int, kind: int, symbol: Sym, window: int = 0, label: int = -1, of: frozenset[str] = frozenset()) -> None:
         anchored = isinstance(symbol, Series) and symbol.elements[0][0] == START
@@ -109,18 +128,19 @@ class Ruleset:
         needs = required_masks(symbol, lambda mask: _odds(mask, rarity), self._need_memo)
         self.entries.append(Entry(rule, kind, symbol, needs, anchored, window, label, of=of))
 
-    def _build_index(self) -> None:
-        """Index each entry under the rarest word set it needs: most comments hold none of them."""
+    def _index(self, number: int, copy: bool = False) -> None:
+        """Index an entry under the rarest word set it needs: most comments hold none of them."""
         rarity, lengths = self.compiled.rarity, self.compiled.lengths
-        self._by_bit: dict[int, list[int]] = defaultdict(list)
-        for number, entry in enumerate(self.entries):
-            key = min(entry.needs, key=lambda mask: _odds(mask, rarity))
-            for bit in _bits(key):
+        entry = self.entries[number]
+        key = min(entry.needs, key=lambda mask: _odds(mask, rarity))
+        for bit in _bits(key):
+            if copy:  # an overlay's index shares the shared lists: copy one before adding to it
+                self._by_bit[bit] = [*self._by_bit.get(bit, ()), number]
+            else:
                 self._by_bit[bit].append(number)
-            if key != entry.symbol.first and lengths:
-                # In a long comment every word may be present somewhere: a start counts only near its key.
-                self.entries[number] = replace(entry, key=key, reach=entry.symbol.reach(lengths))
-        self._keyed: dict[int, tuple[int, ...]] = {}
+        if key != entry.symbol.first and lengths:
+            # In a long comment every word may be present somewhere: a start counts only near its key.
+            self.entries[number] = replace(entry, key=key, reach=entry.symbol.reach(lengths))
 
     def _compile_pattern_set(self) -> Any:
         # All patterns in one RE2 set: one linear scan tells which (usually none) need their spans found.
@@ -175,7 +195,7 @@ class Ruleset:
         spans = []
         starts = chart.starts(symbol.first)
         if entry.key and len(starts) > 1:
-            starts = _near_keys(starts, chart.starts(entry.key), entry.reach)
+            starts = near_keys(starts, chart.starts(entry.key), entry.reach)
         for start in starts:
             if entry.anchored and not lattice.sentence_start(start):
                 continue
@@ -219,18 +239,20 @@ class Ruleset:
         if self._detector_rules:
             detected: dict[str, list[Span]] = {}
             for rule_index in self._detector_rules:
-                for name in self.rules[rule_index].detectors:
+                for name in self._slots[rule_index].detectors:
                     if name not in detected:
                         detected[name] = DETECTORS[name](folded.text, self.settings.allowed_domains)
                     if detected[name]:
                         found[rule_index].extend(detected[name])
+        for rule_index in self._disabled.intersection(found):  # a site's disabled rules: matched as shared, never fired
+            del found[rule_index]
         if not found:
             return {}, exhausted, chart.filled + chart.steps  # most comments: no exception is even tried
         # Exceptions, cue words, allowed phrases and mention frames matter only for the rules that hit.
         cues: dict[int, list[Cue]] = defaultdict(list)
         allowed: list[Span] = []
         mentions: dict[int, int] = {}
-        mentioned = any(self.rules[rule].unless_mentioned for rule in found)
+        mentioned = any(self._slots[rule].unless_mentioned for rule in found)
         try:
             for entry in later:
                 kind = entry.kind
@@ -279,7 +301,7 @@ class Ruleset:
         quoted = self._quotations(lattice)
         fired: dict[int, list[Span]] = {}
         for rule_index, spans in found.items():
-            rule = self.rules[rule_index]
+            rule = self._slots[rule_index]
             own = SpanSet(exceptions.get(rule_index, ()))
             if trace is not None:
                 trace.record(rule_index, lattice, spans, cues.get(rule_index, ()))
@@ -287,9 +309,9 @@ class Ruleset:
             if quoted and rule.unless_quoted:
                 kept = [span for span in kept if not quoted.contains(span)]
             if mentions and rule.unless_mentioned:
-                kept = [span for span in kept if not _mentioned(lattice, span, mentions)]
+                kept = [span for span in kept if not mentioned(lattice, span, mentions)]
             if rule_index in cues:
-                kept = [span for span in kept if not _near(lattice, span, cues[rule_index])]
+                kept = [span for span in kept if not near(lattice, span, cues[rule_index])]
             kept = outermost(kept)
             if len(kept) >= rule.min_matches:
                 fired[rule_index] = kept
@@ -311,7 +333,7 @@ class Ruleset:
         hits: list[Reason] = []
         scores: dict[str, float] = defaultdict(float)
         for rule_index in sorted(fired):
-            rule = self.rules[rule_index]
+            rule = self._slots[rule_index]
             matches = []
             for start, end in fired[rule_index]:
                 original_start, original_end = folded.original_span(start, end)
@@ -321,7 +343,7 @@ class Ruleset:
                 scores[rule.category] += rule.score
         rejected = tuple(c for c in CATEGORIES if scores.get(c, 0.0) >= self.settings.threshold(c))
         reasons = tuple(hit for hit in hits if hit.mode == "shadow" or hit.category in rejected)
-        decision = Decision("reject" if rejected else "approve", rejected, reasons, self.version, exhausted)
+        decision = Decision("reject" if rejected else "approve", rejected, reasons, self.version, exhausted, self.policy)
         return Assessment(folded.text, tuple(hits), dict(scores), decision, work)
 
     def evaluate(self, text: str) -> Decision:
@@ -330,73 +352,14 @@ class Ruleset:
 
     def fired_rule_ids(self, text: str) -> set[str]:
         """Ids of the rules that fire on a text, whatever the thresholds (used to check examples)."""
-        return {self.rules[index].id for index in self.rule_spans(fold(text))}
+        return {self._slots[index].id for index in self.rule_spans(fold(text))}
 
     def exceptions_used(self, text: str) -> dict[str, set[str]]:
         """For each rule, the exceptions (as written) that cancelled one of its hits in this text (for the lint)."""
         trace = Trace()
         self._rule_spans(fold(text), trace)
-        rules = self.rules
+        rules = self._slots
         return {rules[index].id: {rules[index].exception_texts[label] for label in labels} for index, labels in trace.used.items()}
-
-
-class Trace:
-    """Which exceptions cancelled which rule's hits: gathered only when asked for (the lint), never per request."""
-
-    def __init__(self) -> None:
-        self.spans: dict[int, list[tuple[Span, int]]] = defaultdict(list)
-        self.cues: dict[int, list[tuple[Cue, int]]] = defaultdict(list)
-        self.used: dict[int, set[int]] = defaultdict(set)
-
-    def record(self, rule: int, lattice: Lattice, hits: list[Span], cues: Iterable[Cue]) -> None:
-        """Note every exception span that overlaps one of the rule's hits, and every cue near one."""
-        for hit in hits:
-            for span, label in self.spans.get(rule, ()):
-                if span[0] < hit[1] and hit[0] < span[1]:
-                    self.used[rule].add(label)
-            for cue, label in self.cues.get(rule, ()):
-                if _near(lattice, hit, [cue]):
-                    self.used[rule].add(label)
-
-
-def _token_range(lattice: Lattice, span: Span) -> tuple[int, int]:
-    """The token positions a folded-text span covers."""
-    start = bisect.bisect_right(lattice.ends, span[0])
-    end = max(start + 1, bisect.bisect_left(lattice.starts, span[1]))
-    return start, end
-
-
-def _mentioned(lattice: Lattice, span: Span, mentions: dict[int, int]) -> bool:
-    """True when a mention frame ("the word", "he said") opens earlier in the hit's sentence."""
-    start, _end = _token_range(lattice, span)
-    if start >= lattice.size:
-        return False
-    frame = mentions.get(lattice.sentence[start])
-    return frame is not None and frame <= start
-
-
-def _near(lattice: Lattice, span: Span, cues: list[Cue]) -> bool:
-    """True when a cue word stands within its window of the hit, before or after it (and the hit holds one of its `of` words)."""
-    start, end = _token_range(lattice, span)
-    for cue_start, cue_end, window, of in cues:
-        near = cue_start < end + window and cue_end > start - window
-        if near and (not of or any(form in of for forms in lattice.forms[start:end] for form in forms)):
-            return True
-    return False
-
-
-def _near_keys(starts: list[int], keys: list[int], reach: int) -> list[int]:
-    """The starts with a key position at or after them and less than `reach` tokens on (both lists sorted)."""
-    kept: list[int] = []
-    pointer, count = 0, len(keys)
-    for start in starts:
-        while pointer < count and keys[pointer] < start:
-            pointer += 1
-        if pointer == count:
-            break
-        if keys[pointer] < start + reach:
-            kept.append(start)
-    return kept
 
 
 def _bits(mask: int) -> Iterable[int]:

@@ -118,22 +118,31 @@ class LexiconSchema(Schema):
     refer = _TEXTS
 
 
+def _thresholds() -> fields.Dict:
+    """Scores at which a category rejects, per category (settings.yml and site overlays)."""
+    return fields.Dict(
+        keys=fields.String(validate=validate.OneOf(CATEGORIES)),
+        values=fields.Float(validate=validate.Range(min=0.01, max=100)),
+        load_default=dict,
+    )
+
+
+def _allowed_domains() -> fields.List[Any]:
+    """Link domains that are no promotion: a domain ("bbc.co.uk"), or a wildcard suffix ("*.gov", "*.gov.*" for any "gov.xx")."""
+    return fields.List(
+        fields.String(validate=validate.Regexp(r"^(?:[a-z0-9-]+\.)+[a-z]{2,}$|^\*\.(?:[a-z0-9-]+\.)*[a-z0-9-]+(?:\.\*)?$")),
+        load_default=list,
+    )
+
+
 class SettingsSchema(Schema):
     """settings.yml: thresholds, allowed link domains, safe words, allowed phrases and the languages the rules cover."""
 
     class Meta:
         unknown = RAISE
 
-    thresholds = fields.Dict(
-        keys=fields.String(validate=validate.OneOf(CATEGORIES)),
-        values=fields.Float(validate=validate.Range(min=0.01, max=100)),
-        load_default=dict,
-    )
-    # A domain ("bbc.co.uk"), or a wildcard suffix ("*.gov", "*.gov.*" for any country's "gov.xx").
-    allowed_domains = fields.List(
-        fields.String(validate=validate.Regexp(r"^(?:[a-z0-9-]+\.)+[a-z]{2,}$|^\*\.(?:[a-z0-9-]+\.)*[a-z0-9-]+(?:\.\*)?$")),
-        load_default=list,
-    )
+    thresholds = _thresholds()
+    allowed_domains = _allowed_domains()
     safe_words = fields.List(fields.String(), load_default=list)
     allow = _TEXTS
     mentions = _TEXTS
@@ -143,3 +152,25 @@ class SettingsSchema(Schema):
         load_default=lambda: ["en"],
         validate=validate.Length(min=1),
     )
+
+
+class SiteRuleSchema(RuleSchema):
+    """A rule of a site's overlay: the usual rule, with its own category (an overlay file holds several)."""
+
+    category = fields.String(required=True, validate=validate.OneOf(CATEGORIES))
+
+
+class SiteSchema(Schema):
+    """rules/sites/<site>.yml: what one site changes on top of the shared rules."""
+
+    class Meta:
+        unknown = RAISE
+
+    description = fields.String()
+    # Rule ids ("promotion/check-out") or whole categories ("profanity"); resolved against the shared rules.
+    disable = fields.List(fields.String(validate=validate.Length(min=1, max=200)), load_default=list)
+    shadow = fields.List(fields.String(validate=validate.Length(min=1, max=200)), load_default=list)
+    thresholds = _thresholds()
+    allowed_domains = _allowed_domains()
+    safe_words = fields.List(fields.String(validate=validate.Length(min=1, max=100)), load_default=list)
+    rules = fields.List(fields.Raw(), load_default=list)

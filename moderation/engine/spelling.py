@@ -124,6 +124,44 @@ class Speller:
     def __setstate__(self, state: dict[str, Any]) -> None:
         self.__dict__.update(state)
 
+    def extended(
+        self,
+        vocabulary: Iterable[str],
+        no_typos: Iterable[str],
+        names: Iterable[str],
+        safe_words: frozenset[str],
+        function_words: frozenset[str],
+    ) -> Speller:
+        """A copy of this speller with more rule words and safe words (a site's overlay): only the new words are indexed."""
+        words = {word for word in vocabulary if word.isalpha()} - self.vocabulary
+        untypable = set(no_typos)
+        speller: Speller = object.__new__(Speller)
+        speller.__dict__.update(self.__getstate__())
+        speller.vocabulary = self.vocabulary | words
+        speller.names = self.names | (frozenset(names) & speller.vocabulary)
+        speller.english = self.english | safe_words
+        speller.known = speller.english | speller.vocabulary
+        typable = {word for word in words if len(word) >= MIN_SWAP_LENGTH and word not in untypable}
+        deletes = dict(self._deletes)
+        for word in typable:
+            for variant in _deletes(word):
+                deletes[variant] = tuple(sorted({*deletes.get(variant, ()), word}))
+        speller._deletes = deletes
+        speller._typo_targets = self._typo_targets | typable
+        masks = dict(self._masks)
+        for word in words:
+            masks[len(word)] = tuple(sorted({*masks.get(len(word), ()), word}))
+        speller._masks = masks
+        content = [word for word in words if len(word) >= MIN_CONTENT_LENGTH and word not in function_words]
+        if content:
+            # The shared automaton is never changed: a new one holds its words and the site's.
+            automaton = ahocorasick.Automaton()
+            for word in [*self._content.keys(), *content]:
+                automaton.add_word(word, len(word))
+            automaton.make_automaton()
+            speller._content = automaton
+        return speller
+
     def is_known(self, word: str) -> bool:
         """True for an ordinary English word or a word the rules name."""
         return word in self.known

@@ -135,3 +135,33 @@ class TrieNode:
             stack.extend(node.prefixes.values())
             stack.extend(node.suffixes.values())
         return total
+
+
+class LayeredRoot(TrieNode):
+    """A site's root: the shared trie and the site's own phrases looked up together, neither copied nor changed.
+
+    It keeps its own memo, so that a site's safe words never leave a stale step in the shared root's memo.
+    """
+
+    __slots__ = ("base", "own")
+    MEMO_LIMIT = 200_000
+
+    def __init__(self, base: TrieNode, own: TrieNode):
+        super().__init__()
+        self.base = base
+        self.own = own
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {"base": self.base, "own": self.own}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        TrieNode.__init__(self)
+        self.base, self.own = state["base"], state["own"]
+
+    def _children(self, form: str, safe_words: frozenset[str]) -> Iterator[TrieNode]:
+        yield from self.base._children(form, safe_words)
+        yield from self.own._children(form, safe_words)
+
+    def has_children(self) -> bool:
+        """True: a root always leads on."""
+        return True

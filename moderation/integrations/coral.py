@@ -56,6 +56,25 @@ def parse_secrets(value: str) -> list[str]:
     return [secret.strip() for secret in value.split(",") if secret.strip()]
 
 
+def parse_site_map(value: str) -> dict[str, str]:
+    """MODERATION_CORAL_SITES: "coral-site-id=policy" pairs, comma-separated (ValueError names a malformed pair)."""
+    mapping: dict[str, str] = {}
+    for pair in value.split(","):
+        if not pair.strip():
+            continue
+        site, equals, policy = pair.partition("=")
+        if not equals or not site.strip() or not policy.strip():
+            raise ValueError(f"MODERATION_CORAL_SITES: {pair.strip()!r} is not coral-site-id=policy")
+        mapping[site.strip()] = policy.strip()
+    return mapping
+
+
+def site_policy(site: dict[str, Any] | None, mapping: dict[str, str]) -> str | None:
+    """The policy name of a Coral request's site: its mapped name, else Coral's site id itself (None without a site)."""
+    site_id = (site or {}).get("id")
+    return mapping.get(site_id, site_id) if site_id else None
+
+
 def _digest(body: bytes, secret: str) -> str:
     return hmac.new(secret.encode("utf-8"), body, hashlib.sha256).hexdigest()
 

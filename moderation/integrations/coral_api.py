@@ -42,6 +42,7 @@ def _check_config(state: Any) -> None:
         raise ValueError(f"MODERATION_CORAL_APPROVE must be one of {', '.join(coral.APPROVE_MODES)}, not {config['CORAL_APPROVE']!r}")
     if config["CORAL_FORMAT"] not in coral.FORMATS:
         raise ValueError(f"MODERATION_CORAL_FORMAT must be one of {', '.join(coral.FORMATS)}, not {config['CORAL_FORMAT']!r}")
+    coral.parse_site_map(config.get("CORAL_SITES", ""))  # a malformed mapping stops the start, not a request
     for secret in coral.parse_secrets(config["CORAL_SECRETS"]):
         if not secret.startswith(coral.SECRET_PREFIX):
             # Coral's secrets start with the prefix and the HMAC is keyed with all of it; a cut secret never matches.
@@ -100,7 +101,8 @@ class CoralModeration(MethodView):
         text = coral.html_to_text(source) if current_app.config["CORAL_FORMAT"] == "HTML" else coral.plain_text(source)
         # Evaluated on what readers see, logged as received: comments.decide evaluates the very text it logs, so the
         # two steps are done here, with the matches moved back onto the body so that text[start:end] holds in the log.
-        decision = text.remap(get_rulebook().current.evaluate(text.text))
+        site = coral.site_policy(request_body.get("site"), coral.parse_site_map(current_app.config["CORAL_SITES"]))
+        decision = text.remap(get_rulebook().for_site(site).evaluate(text.text))
         log_decisions([log_record(_log_fields(request_body, source), decision.to_dict(), "coral")])
         result = coral.answer(decision, request_body["action"], current_app.config["CORAL_APPROVE"])
         return Response(status=204) if result is None else result

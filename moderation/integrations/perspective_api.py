@@ -194,7 +194,7 @@ class AnalyzeComment(MethodView):
     @blp.alt_response(403, schema=GoogleErrorSchema, description="Missing or bad key.")
     def post(self, request_body: dict[str, Any]) -> dict[str, Any]:
         """Score a comment for the requested attributes from the rules; logged as a decision (key role: submit)."""
-        ruleset = get_rulebook().current
+        ruleset = get_rulebook().for_site(request_body.get("community_id"))  # communityId picks the site's policy
         settings = ruleset.settings
         drop = request_body["drop_unsupported_attributes"]
         requested = request_body["requested_attributes"]

@@ -19,16 +19,32 @@ PERIODS = {"24h": timedelta(hours=24), "7d": timedelta(days=7), "30d": timedelta
 DEFAULT_PERIOD = "30d"
 
 
-def _live_ruleset() -> Ruleset | None:
-    """The live rules, or None when none could ever be loaded (the page then shows only the error)."""
+def _live_ruleset(site: str | None = None) -> Ruleset | None:
+    """The live rules (a site's policy with `site`), or None when none could ever be loaded (the page then shows only the error)."""
     try:
-        return get_rulebook().current
+        return get_rulebook().for_site(site)
     except RuleSetError:
         return None
 
 
-def rules_by_category(ruleset: Ruleset | None, stats: dict[str, Any]) -> list[tuple[str, list[dict[str, Any]]]]:
-    """Each category with its rules and their numbers; rules that hit but are no longer loaded are listed too."""
+def _site_names() -> tuple[list[str], frozenset[str]]:
+    """The sites with an overlay in the live rules, and the ids of their own rules (none when no rules could be loaded)."""
+    try:
+        policies = get_rulebook().policies
+    except RuleSetError:
+        return [], frozenset()
+    shared = {rule.id for rule in policies.shared.rules}
+    own = frozenset(rule.id for site in policies.sites.values() for rule in site.rules if rule.id not in shared)
+    return sorted(policies.sites), own
+
+
+def rules_by_category(
+    ruleset: Ruleset | None, stats: dict[str, Any], site_rules: frozenset[str] = frozenset()
+) -> list[tuple[str, list[dict[str, Any]]]]:
+    """Each category with its rules and their numbers; rules that hit but are no longer loaded are listed too.
+
+    `site_rules`: ids of rules in force on some site only (its overlay's own rules), listed as such.
+    """
     numbers = {entry["rule"]: entry for entry in stats["rules"]}
     grouped: dict[str, list[dict[str, Any]]] = {category: [] for category in CATEGORIES}
     loaded = set()
@@ -50,8 +66,9 @@ def rules_by_category(ruleset: Ruleset | None, stats: dict[str, Any]) -> list[tu
         )
     for rule_id, found in numbers.items():
         if rule_id not in loaded:
+            message = "A site's own rule: see that site's policy." if rule_id in site_rules else "No longer in the live rules."
             grouped.setdefault(found["category"], []).append(
-                {**found, "id": rule_id, "subcategory": None, "mode": "—", "message": "No longer in the live rules.", "loaded": False}
+                {**found, "id": rule_id, "subcategory": None, "mode": "—", "message": message, "loaded": False}
             )
     return list(grouped.items())
 
@@ -73,17 +90,24 @@ def rules_page() -> str:
     period = request.args.get("period", DEFAULT_PERIOD)
     if period not in PERIODS:
         period = DEFAULT_PERIOD
+    sites, site_rules = _site_names()
+    # A site's page shows the rules in force there and counts only that site's comments.
+    site = request.args.get("site") or None
+    if site not in sites:
+        site = None
     until = datetime.now(UTC)
-    stats = decision_stats(until - PERIODS[period], until + timedelta(minutes=1))
+    stats = decision_stats(until - PERIODS[period], until + timedelta(minutes=1), site=site)
     rulebook = get_rulebook()
-    ruleset = _live_ruleset()
+    ruleset = _live_ruleset(site)
     return render_template(
         "review/rules.html",
         ruleset=ruleset,
-        groups=rules_by_category(ruleset, stats),
+        groups=rules_by_category(ruleset, stats, frozenset() if site else site_rules),
         failure=rulebook.failure,
         loaded_at=rulebook.loaded_at,
         period=period,
         periods=list(PERIODS),
         webhooks=webhook_overview(),
+        site=site,
+        sites=sites,
     )

@@ -14,7 +14,7 @@ from typing import Any
 
 from flask import Flask, current_app
 
-from ..engine import CATEGORIES, Ruleset, RuleSetError, load_ruleset
+from ..engine import CATEGORIES, Policies, Ruleset, RuleSetError, load_policies
 from ..engine.files import rule_file_paths
 
 log = logging.getLogger(__name__)
@@ -31,7 +31,7 @@ def fingerprint(directory: str | Path) -> Fingerprint:
     """A cheap signature of a rule directory (names, sizes, mtimes, inodes), read without opening a file."""
     root = Path(directory)
     signature = []
-    for path in rule_file_paths(root):
+    for path in rule_file_paths(root, with_sites=True):
         try:
             stat = path.stat()
         except OSError:  # deleted between listing and stat: the next poll sees the new state
@@ -61,7 +61,7 @@ class RuleBook:
 
     def __init__(self, directory: str, load: bool = True):
         self.directory = directory
-        self._current: Ruleset | None = None
+        self._policies: Policies | None = None
         self.loaded_at: datetime | None = None
         self.failure: LoadFailure | None = None
         self.checked_at: datetime | None = None
@@ -71,24 +71,35 @@ class RuleBook:
         self.watcher: threading.Thread | None = None
         self.interval = 0.0
         if load:
-            self._install(load_ruleset(directory))
+            self._install(load_policies(directory))
 
     @property
     def current(self) -> Ruleset:
-        """The live ruleset (loaded on first use when the book was made without loading)."""
-        ruleset = self._current
-        if ruleset is None:
-            ruleset = self.reload()
-        return ruleset
+        """The live shared ruleset (loaded on first use when the book was made without loading)."""
+        return self.policies.shared
+
+    @property
+    def policies(self) -> Policies:
+        """The live shared ruleset and every site's overlay, one snapshot (loaded on first use)."""
+        policies = self._policies
+        if policies is None:
+            self.reload()
+            policies = self._policies
+            assert policies is not None
+        return policies
+
+    def for_site(self, site: str | None) -> Ruleset:
+        """The live ruleset of a comment's site: its overlay, else the shared rules."""
+        return self.policies.for_site(site)
 
     @property
     def last_error(self) -> RuleSetError | None:
         """The errors of the last refused load, or None when the last load succeeded."""
         return self.failure.error if self.failure else None
 
-    def _install(self, ruleset: Ruleset) -> None:
-        # One reference assignment: a request holds the snapshot it started with.
-        self._current = ruleset
+    def _install(self, policies: Policies) -> None:
+        # One reference assignment: a request holds the snapshot it started with, shared rules and overlays alike.
+        self._policies = policies
         self.loaded_at = datetime.now(UTC)
         self.failure = None
 
@@ -97,15 +108,15 @@ class RuleBook:
         with self._lock:
             self._seen = fingerprint(self.directory)
             try:
-                ruleset = load_ruleset(self.directory)
+                policies = load_policies(self.directory)
             except RuleSetError as error:
                 self.failure = LoadFailure(error, datetime.now(UTC))
                 raise
-            previous = self._current.version if self._current else None
-            self._install(ruleset)
-        if previous != ruleset.version:
-            log.info("rules reloaded from %s: version %s (was %s)", self.directory, ruleset.version, previous)
-        return ruleset
+            previous = _versions(self._policies)
+            self._install(policies)
+        if previous != _versions(policies):
+            log.info("rules reloaded from %s: versions %s (were %s)", self.directory, _versions(policies), previous)
+        return policies.shared
 
     def check_for_changes(self, settle: float = SETTLE_SECONDS) -> bool:
         """Reload when the files changed since the last load; True when a reload was tried."""
@@ -125,7 +136,11 @@ class RuleBook:
 
     def version_or_none(self) -> str | None:
         """The live version without loading anything."""
-        return self._current.version if self._current else None
+        return self._policies.shared.version if self._policies else None
+
+    def versions_or_none(self) -> dict[str, str] | None:
+        """The live version of every policy ("default" and each site's) without loading anything."""
+        return _versions(self._policies)
 
     def start_watching(self, interval: float) -> None:
         """Poll the directory every `interval` seconds from a daemon thread in this process."""
@@ -149,6 +164,13 @@ class RuleBook:
                 self.check_for_changes()
             except Exception:  # a watcher that dies silently would leave the process on stale rules
                 log.exception("rules watcher: unexpected error; still watching")
+
+
+def _versions(policies: Policies | None) -> dict[str, str] | None:
+    """The version of every policy ("default" and each site), to log what a reload changed."""
+    if policies is None:
+        return None
+    return {policies.shared.policy: policies.shared.version, **{site: ruleset.version for site, ruleset in policies.sites.items()}}
 
 
 def explain(ruleset: Ruleset, text: str) -> dict[str, Any]:
@@ -175,12 +197,33 @@ def explain(ruleset: Ruleset, text: str) -> dict[str, Any]:
         scores.append({"category": category, "score": score, "threshold": threshold, "rejects": category in decision.categories})
     return {
         "ruleset": ruleset.version,
+        "policy": ruleset.policy,
         "decision": decision.decision,
         "categories": list(decision.categories),
         "normalized": assessment.folded,
         "hits": hits,
         "scores": scores,
         "reasons": [reason.to_dict() for reason in decision.reasons],
+    }
+
+
+def site_summary(shared: Ruleset, site: Ruleset) -> dict[str, Any]:
+    """What a site's overlay changes: its own rules, the shared rules it disables or shadows, its thresholds that differ."""
+    shared_rules = {rule.id: rule for rule in shared.rules}
+    in_force = {rule.id: rule for rule in site.rules}
+    return {
+        "site": site.policy,
+        "version": site.version,
+        "file": f"sites/{site.policy}.yml",
+        "rules": len(site.rules),
+        "own_rules": [rule.id for rule in site.rules if rule.id not in shared_rules],
+        "disabled": sorted(shared_rules.keys() - in_force.keys()),
+        "shadowed": [rid for rid, rule in in_force.items() if rid in shared_rules and rule.mode != shared_rules[rid].mode],
+        "thresholds": {
+            category: site.settings.threshold(category)
+            for category in CATEGORIES
+            if site.settings.threshold(category) != shared.settings.threshold(category)
+        },
     }
 
 

@@ -24,8 +24,9 @@ from pathlib import Path
 from typing import Any
 
 from ..engine import RuleError, RuleSetError
-from ..engine.files import rule_file_paths
+from ..engine.files import SITES_DIR, rule_file_paths
 from ..engine.loader import RuleLoader
+from ..engine.overlay import load_sites
 from . import explain
 
 # The child's exit status when it ran out of memory (it still has the few bytes to exit).
@@ -63,7 +64,7 @@ class SandboxBusyError(Exception):
 
 
 def explain_candidate(
-    live_directory: str, files: dict[str, str | None], text: str, check_examples: bool, limits: SandboxLimits
+    live_directory: str, files: dict[str, str | None], text: str, check_examples: bool, limits: SandboxLimits, site: str | None = None
 ) -> dict[str, Any]:
     """Explain text with the candidate files laid over the live directory, in a child process under the limits.
 
@@ -75,7 +76,8 @@ def explain_candidate(
     try:
         # Made and removed here, not in the child: a child killed at a limit leaves nothing behind.
         with tempfile.TemporaryDirectory(prefix="moderation-candidate-") as scratch:
-            request = {"live": live_directory, "root": scratch, "files": files, "text": text, "check_examples": check_examples}
+            request: dict[str, Any] = {"live": live_directory, "root": scratch, "files": files, "text": text}
+            request.update(check_examples=check_examples, site=site)
             command = [sys.executable, "-m", "moderation.rulebook.candidates", str(limits.seconds), str(limits.memory_mb)]
             try:
                 # S603: a fixed command; the candidate travels on stdin, never on the command line.
@@ -126,12 +128,13 @@ def _limit_self(seconds: float, memory_mb: int) -> None:
 def _lay_over(live: Path, root: Path, files: dict[str, str | None]) -> None:
     """Copy the live rule files into root, then write (or remove) the candidate files."""
     (root / "lexicons").mkdir()
-    for path in rule_file_paths(live):
+    (root / SITES_DIR).mkdir()
+    for path in rule_file_paths(live, with_sites=True):
         shutil.copyfile(path, root / path.relative_to(live))
     for name, content in files.items():
         target = (root / name).resolve()
         # The schema allows only `x.yml` and `lexicons/x.yml`; this is the second lock on the door.
-        if not target.is_relative_to(root) or target.parent not in (root, root / "lexicons"):
+        if not target.is_relative_to(root) or target.parent not in (root, root / "lexicons", root / SITES_DIR):
             raise RuleSetError([RuleError("a candidate file name leaves the rule directory", name)])
         if content is None:
             target.unlink(missing_ok=True)
@@ -139,13 +142,16 @@ def _lay_over(live: Path, root: Path, files: dict[str, str | None]) -> None:
             target.write_text(content, encoding="utf-8")
 
 
-def _compile_and_explain(live: str, scratch: str, files: dict[str, str | None], text: str, check_examples: bool) -> dict[str, Any]:
+def _compile_and_explain(
+    live: str, scratch: str, files: dict[str, str | None], text: str, check_examples: bool, site: str | None = None
+) -> dict[str, Any]:
     root = Path(scratch).resolve()
     try:
         _lay_over(Path(live), root, files)
         # RuleLoader, not load_ruleset: no cache of compiled rulesets for a candidate.
         # Errors name files relative to the directory, and the directory as <candidate>: never the temporary path.
-        ruleset = RuleLoader(root, check_examples=check_examples, shown_as="<candidate>").load()
+        shared = RuleLoader(root, check_examples=check_examples, shown_as="<candidate>").load()
+        ruleset = load_sites(shared, root, check_examples, reuse=False, shown_as="<candidate>").for_site(site)
     except RuleSetError as error:
         return {"errors": [problem.to_record() for problem in error.errors]}
     return {"explanation": explain(ruleset, text)}
@@ -156,7 +162,9 @@ def main() -> None:
     _limit_self(float(sys.argv[1]), int(sys.argv[2]))
     try:
         request = json.load(sys.stdin)
-        answer = _compile_and_explain(request["live"], request["root"], request["files"], request["text"], request["check_examples"])
+        answer = _compile_and_explain(
+            request["live"], request["root"], request["files"], request["text"], request["check_examples"], request.get("site")
+        )
         output = json.dumps(answer)
     except MemoryError:
         os._exit(_OUT_OF_MEMORY)

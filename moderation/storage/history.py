@@ -10,11 +10,11 @@ from sqlalchemy import Engine, MetaData, Table, select
 
 # Rows fetched per round trip while streaming (never the whole log in memory).
 BATCH_ROWS = 500
-_COLUMNS = ("id", "created_at", "text", "decision", "categories", "reasons", "ruleset")
+_COLUMNS = ("id", "created_at", "text", "decision", "categories", "reasons", "ruleset", "site")
 
 
-def logged_decisions(engine: Engine, since: datetime | None, limit: int | None) -> tuple[Iterator[Any], bool]:
-    """Stream logged decisions newest first; also say whether the log has a review status.
+def logged_decisions(engine: Engine, since: datetime | None, limit: int | None, site: str | None = None) -> tuple[Iterator[Any], bool]:
+    """Stream logged decisions newest first (of one site when given); also say whether the log has a review status.
 
     The table is reflected rather than taken from tables.py, so that a log written by an older
     version (before reviews existed) can still be replayed.
@@ -27,6 +27,8 @@ def logged_decisions(engine: Engine, since: datetime | None, limit: int | None) 
     query = select(*columns).order_by(table.c.created_at.desc(), table.c.id.desc())
     if since is not None:
         query = query.where(table.c.created_at >= since)
+    if site is not None:
+        query = query.where(table.c.site == site)
     if limit is not None:
         query = query.limit(limit)
 

@@ -31,6 +31,7 @@ def log_record(comment: dict[str, Any], body: dict[str, Any], source: str) -> di
         "categories": body["categories"],
         "reasons": body["reasons"],
         "ruleset": body["ruleset"],
+        "policy": body.get("policy"),  # the site whose overlay decided, or "default"
     }
 
 

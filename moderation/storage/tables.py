@@ -34,6 +34,8 @@ decisions = Table(
     Column("categories", JSON, nullable=False),
     Column("reasons", JSON, nullable=False),
     Column("ruleset", String(32), nullable=False),
+    # The site whose overlay decided ("default": the shared rules); null on rows logged before sites existed.
+    Column("policy", String(64)),
     Column("status", String(10), nullable=False, index=True),
     Column("review_status", String(12), nullable=False, server_default="unreviewed", index=True),
     Column("review_count", Integer, nullable=False, server_default="0"),

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from moderation.engine.compiled import letters_automaton
 from moderation.engine.lattice import Lattice, build_lattice
 from moderation.engine.normalize import fold
-from moderation.engine.ruleset import letters_automaton
 from moderation.engine.spelling import Speller
 
 VOCABULARY = ["fuck", "refugee", "idiot", "dumb", "dimwit", "hate", "kill", "all", "kurds", "death", "to", "arabs", "women", "scum"]

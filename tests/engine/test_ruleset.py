@@ -307,6 +307,7 @@ def test_evaluate_is_pure_and_decisions_are_immutable(build: Build) -> None:
             }
         ],
         "ruleset": ruleset.version,
+        "policy": "default",
     }
 
 
