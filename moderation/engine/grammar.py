@@ -341,9 +341,6 @@ class Grammar:
                     elements.append((SYM, symbol, optional))
         symbols = [element for element in elements if element[0] == SYM]
         if not symbols:
-            if len(elements) != sum(1 for part in node.parts if isinstance(part, Gap)):
-                # An anchor alone matches no token, so "(word|$)" would read as "word?": refuse it.
-                raise TemplateError(f"{_label(node)}: '^', '$' or ',' alone cannot be an alternative or entry; write two templates")
             return None, True
         if len(elements) == 1:
             only = elements[0]

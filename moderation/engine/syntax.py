@@ -196,7 +196,11 @@ def parse_part(part: str) -> Node:
     if slot:
         return Ref(slot.group(1), slot.group(2) == "base")
     if part.startswith("(") and part.endswith(")") and _affixed_group(part) == ("", _alternatives(part[1:-1]), ""):
-        return Alt(tuple(parse_sequence(option) for option in _alternatives(part[1:-1])))
+        options = tuple(parse_sequence(option) for option in _alternatives(part[1:-1]))
+        if any(option.parts and all(isinstance(inner, Anchor) for inner in option.parts) for option in options):
+            # An anchor matches no token, so "(word|$)" would read as "word?": refuse it.
+            raise TemplateError(f"{part}: '^', '$' or ',' alone cannot be an alternative; write two templates")
+        return Alt(options)
     group = _affixed_group(part)
     if group:
         head, spellings, tail = group
