@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-fast install lint typecheck bench bench-hostile bench-log eval clean
+.PHONY: run test test-fast install lint typecheck bench bench-hostile bench-log bench-http eval clean
 
 $(STAMP): setup.cfg pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -40,6 +40,9 @@ bench-hostile: $(STAMP)
 
 bench-log: $(STAMP)
 	$(BIN)/python benchmarks/log_write.py
+
+bench-http: $(STAMP)
+	$(BIN)/python benchmarks/http_speed.py
 
 eval: $(STAMP)
 	$(BIN)/moderation eval ../shared/eval/dev.csv
