@@ -332,7 +332,8 @@ def _wait_for_every_worker(base: str, condition: Any, seconds: float = 10.0) -> 
 def test_compile_in_child_writes_the_cache_and_reports_errors(tmp_path: Path) -> None:
     from moderation.rulebook.compile_child import compile_in_child
 
-    rules = write_rules(tmp_path / "rules")
+    # Files of their own: rules that another test compiled would come from memory, not be compiled here.
+    rules = write_rules(tmp_path / "rules", profanity=PROFANITY + f"# {tmp_path.name}\n")
     cache = tmp_path / "cache"
     ruleset = compile_in_child(rules, cache)
     assert ruleset.evaluate("I will kill you").decision == "reject"
@@ -345,7 +346,7 @@ def test_compile_in_child_writes_the_cache_and_reports_errors(tmp_path: Path) ->
 
 
 def test_a_rulebook_with_a_cache_dir_loads_what_an_earlier_one_compiled(tmp_path: Path) -> None:
-    rules = write_rules(tmp_path / "rules")
+    rules = write_rules(tmp_path / "rules", profanity=PROFANITY + f"# {tmp_path.name}\n")
     cache = tmp_path / "cache"
     first = RuleBook(str(rules), cache_dir=str(cache), memo=False)
     (written,) = cache.iterdir()
