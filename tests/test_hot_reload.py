@@ -245,7 +245,8 @@ def test_gunicorn_workers_pick_up_rule_changes_without_a_failed_request(tmp_path
         "MODERATION_INSTANCE_PATH": str(tmp_path / "instance"),
         "MODERATION_RULES_RELOAD_INTERVAL": "1",
     }
-    command = [sys.executable, "-m", "gunicorn", "--workers", "2", "--threads", "2", "--reuse-port", "--bind", f"127.0.0.1:{port}"]
+    # No --reuse-port: each worker would listen on a socket of its own, and a replaced one would reset what it queued.
+    command = [sys.executable, "-m", "gunicorn", "--workers", "2", "--threads", "2", "--bind", f"127.0.0.1:{port}"]
     log = (tmp_path / "gunicorn.log").open("wb")
     server = subprocess.Popen([*command, "wsgi:app"], cwd=PROJECT, env=env, stdout=log, stderr=subprocess.STDOUT)
     poster = Poster(base)

@@ -159,6 +159,9 @@ def reload_by_forking(server: Any) -> None:
     book = getattr(app, "extensions", {}).get("moderation.rules")
     if book is None or book.watcher is None:
         return
+    if getattr(server.cfg, "reuse_port", False):
+        # Each worker then listens on a socket of its own: one that stops resets the connections it had queued.
+        log.warning("reuse_port is on: a hot reload replaces the workers, and each one stopped resets its queued connections")
     book.compile_in_child = True
     book.watch_after_fork = False
     book.after_reload.append(lambda: replace_workers(server))
