@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-fast install lint typecheck bench bench-hostile bench-log bench-sites eval clean
+.PHONY: run test test-fast install lint typecheck bench bench-hostile bench-log bench-sites bench-http eval clean
 
 $(STAMP): setup.cfg pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -43,6 +43,9 @@ bench-log: $(STAMP)
 
 bench-sites: $(STAMP)
 	$(BIN)/python benchmarks/sites.py
+
+bench-http: $(STAMP)
+	$(BIN)/python benchmarks/http_speed.py
 
 eval: $(STAMP)
 	$(BIN)/moderation eval ../shared/eval/dev.csv

@@ -1,7 +1,9 @@
 """gunicorn settings for `make run`; every value can be overridden by GUNICORN_CMD_ARGS or the environment.
 
 gevent workers: a connection costs a greenlet, not a thread, so slow clients (a header byte a second) wait
-in their own greenlets while ordinary requests are served. The rules are compiled once, in the master
+in their own greenlets while ordinary requests are served. The master is not monkey-patched (gunicorn's
+arbiter runs threads of its own); each worker patches itself after the fork, then renews what the
+preloaded app made before (moderation.web.serving). The rules are compiled once, in the master
 (preload_app), and the workers share those pages; gc.freeze() keeps the collector from touching them.
 gunicorn's own refusals (bad request line, 414, 431) come in the JSON error shape (moderation.web.serving).
 """
@@ -17,12 +19,6 @@ WORKER_CLASSES = {
 worker_kind = os.environ.get("MODERATION_WORKER_CLASS", "gevent")
 if worker_kind not in WORKER_CLASSES:
     raise SystemExit(f"MODERATION_WORKER_CLASS must be one of {', '.join(WORKER_CLASSES)}, not {worker_kind!r}")
-if worker_kind == "gevent":
-    # Before the application is imported (preload_app): every lock, thread and socket it makes is then
-    # gevent's, and the forked workers inherit a consistent, patched world.
-    from gevent import monkey
-
-    monkey.patch_all()
 
 bind = os.environ.get("MODERATION_BIND", "127.0.0.1:8000")
 workers = int(os.environ.get("MODERATION_WORKERS", min(4, multiprocessing.cpu_count())))
@@ -44,7 +40,10 @@ access_log_format = '%(h)s %(l)s %(u)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(b)s "%(
 
 
 def when_ready(server: object) -> None:
-    """After the preloaded app is built and before the first fork: freeze what exists (the compiled rules)."""
+    """After the preloaded app is built and before the first fork: rules reload by new forks; freeze what exists."""
+    from moderation.web.serving import reload_by_forking
+
+    reload_by_forking(server)
     gc.collect()
     gc.freeze()
 

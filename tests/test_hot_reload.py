@@ -245,7 +245,8 @@ def test_gunicorn_workers_pick_up_rule_changes_without_a_failed_request(tmp_path
         "MODERATION_INSTANCE_PATH": str(tmp_path / "instance"),
         "MODERATION_RULES_RELOAD_INTERVAL": "1",
     }
-    command = [sys.executable, "-m", "gunicorn", "--workers", "2", "--threads", "2", "--reuse-port", "--bind", f"127.0.0.1:{port}"]
+    # No --reuse-port: each worker would listen on a socket of its own, and a replaced one would reset what it queued.
+    command = [sys.executable, "-m", "gunicorn", "--workers", "2", "--threads", "2", "--bind", f"127.0.0.1:{port}"]
     log = (tmp_path / "gunicorn.log").open("wb")
     server = subprocess.Popen([*command, "wsgi:app"], cwd=PROJECT, env=env, stdout=log, stderr=subprocess.STDOUT)
     poster = Poster(base)
@@ -302,16 +303,56 @@ def _up(base: str) -> bool:
 
 
 def _wait_for_every_worker(base: str, condition: Any, seconds: float = 10.0) -> dict[str, Any] | None:
-    """GET /v1/rules on fresh connections until both workers (by pid) have answered with `condition` true."""
+    """GET /v1/rules on fresh connections until both workers serve with `condition` true.
+
+    Workers may reload in place or be replaced by new ones (a preloading gunicorn master forks fresh
+    workers), so it waits for two workers by pid meeting the condition and none of the last 10
+    answers failing it.
+    """
     deadline = time.monotonic() + seconds
-    latest: dict[int, dict[str, Any]] = {}
+    meeting: dict[int, dict[str, Any]] = {}
+    recent: list[bool] = []
     for _ in range(2000):
         status, body = _call(base, "GET", "/v1/rules", "hot-admin-key")
         assert status == 200, body
-        latest[body["process"]["pid"]] = body
-        if len(latest) >= 2 and all(condition(answer) for answer in latest.values()):
+        met = bool(condition(body))
+        recent = [*recent[-9:], met]
+        if met:
+            meeting[body["process"]["pid"]] = body
+        if len(meeting) >= 2 and len(recent) == 10 and all(recent):
             return body
         if time.monotonic() > deadline:
             return None
         time.sleep(0.05)
     return None
+
+
+# --- compiled once, off the caller's heap ---------------------------------------------------------------------
+
+
+def test_compile_in_child_writes_the_cache_and_reports_errors(tmp_path: Path) -> None:
+    from moderation.rulebook.compile_child import compile_in_child
+
+    # Files of their own: rules that another test compiled would come from memory, not be compiled here.
+    rules = write_rules(tmp_path / "rules", profanity=PROFANITY + f"# {tmp_path.name}\n")
+    cache = tmp_path / "cache"
+    ruleset = compile_in_child(rules, cache)
+    assert ruleset.evaluate("I will kill you").decision == "reject"
+    assert [path.suffix for path in cache.iterdir()] == [".pickle"], "the child wrote the compiled ruleset"
+    assert ruleset.version == RuleBook(str(rules), cache_dir=str(cache), memo=False).current.version
+    (rules / "threats.yml").write_text("category: threat\nrules: [", encoding="utf-8")
+    with pytest.raises(RuleSetError) as caught:
+        compile_in_child(rules, cache)
+    assert caught.value.errors[0].file == "threats.yml"
+
+
+def test_a_rulebook_with_a_cache_dir_loads_what_an_earlier_one_compiled(tmp_path: Path) -> None:
+    rules = write_rules(tmp_path / "rules", profanity=PROFANITY + f"# {tmp_path.name}\n")
+    cache = tmp_path / "cache"
+    first = RuleBook(str(rules), cache_dir=str(cache), memo=False)
+    (written,) = cache.iterdir()
+    stamp = written.stat().st_mtime_ns
+    second = RuleBook(str(rules), cache_dir=str(cache), memo=False)
+    assert second.current.version == first.current.version
+    assert second.current is not first.current, "memo=False: no ruleset is shared in memory"
+    assert written.stat().st_mtime_ns == stamp, "the second load read the cache instead of compiling and writing"

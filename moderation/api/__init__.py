@@ -6,13 +6,31 @@ from typing import Any
 
 import flask_smorest
 from flask import Flask
+from marshmallow import Schema
 from webargs.flaskparser import FlaskParser
 
 from ..web.guards import json_body
 
 
 class GuardedJsonParser(FlaskParser):
-    """Reads the body strictly (web.guards.json_body), when the view asks for it: after routing and the key."""
+    """Reads the body strictly (web.guards.json_body), when the view asks for it: after routing and the key.
+
+    A schema class is instantiated once, not per request (webargs would; marshmallow copies every
+    declared field then): loading keeps no state in the schema.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._schemas: dict[type[Schema], Schema] = {}
+
+    def _get_schema(self, argmap: Any, req: Any) -> Schema:
+        if isinstance(argmap, type) and issubclass(argmap, Schema):
+            schema = self._schemas.get(argmap)
+            if schema is None:
+                schema = self._schemas[argmap] = argmap()
+            return schema
+        found: Schema = super()._get_schema(argmap, req)
+        return found
 
     def load_json(self, req: Any, schema: Any) -> Any:
         """The request's JSON object; 415, 413 or 400 in the one error shape when it is not one."""

@@ -55,11 +55,14 @@ def _write_cache(path: Path, ruleset: Ruleset) -> None:
         log.warning("cannot write the compiled-rules cache %s: %s", path, error)
 
 
-def load_ruleset(directory: str | Path, check_examples: bool = True, cache_dir: str | Path | None = None, reuse: bool = True) -> Ruleset:
+def load_ruleset(
+    directory: str | Path, check_examples: bool = True, cache_dir: str | Path | None = None, reuse: bool = True, memo: bool = True
+) -> Ruleset:
     """Load and compile a rule directory; raises RuleSetError with every error found.
 
     With `cache_dir`, a compiled ruleset of the same files is read from there instead of compiled,
     and a fresh compile is written there. `reuse=False` compiles afresh and keeps nothing (candidates).
+    `memo=False` uses the caches but keeps no reference in this process (a server's reloads would pile up).
     """
     path = Path(directory)
     if not path.is_dir() or not reuse:
@@ -76,9 +79,10 @@ def load_ruleset(directory: str | Path, check_examples: bool = True, cache_dir: 
         ruleset = RuleLoader(directory, check_examples, files).load()
         if cache_file:
             _write_cache(cache_file, ruleset)
-    if len(_COMPILED) >= _COMPILED_MAX:
-        _COMPILED.pop(next(iter(_COMPILED)))
-    _COMPILED[key] = ruleset
+    if memo:
+        if len(_COMPILED) >= _COMPILED_MAX:
+            _COMPILED.pop(next(iter(_COMPILED)))
+        _COMPILED[key] = ruleset
     return ruleset
 
 

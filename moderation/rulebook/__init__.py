@@ -7,6 +7,7 @@ import os
 import threading
 import time
 import weakref
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -14,15 +15,17 @@ from typing import Any
 
 from flask import Flask, current_app
 
-from ..engine import CATEGORIES, Policies, Ruleset, RuleSetError, load_policies
+from ..engine import CATEGORIES, Policies, Ruleset, RuleSetError, load_ruleset
 from ..engine.files import rule_file_paths
+from ..engine.overlay import load_sites
+from .compile_child import compile_in_child
 
 log = logging.getLogger(__name__)
 
 # A change seen by the watcher is loaded only once the files have stayed put this long, so an
 # editor's half-written save is not reported as an error a moment before the real one lands.
 SETTLE_SECONDS = 0.2
-DEFAULT_RELOAD_INTERVAL = 2.0
+DEFAULT_RELOAD_INTERVAL = 0.5  # a stat() of each rule file: cheap enough to look twice a second
 
 Fingerprint = tuple[tuple[str, int, int, int], ...]
 
@@ -57,10 +60,18 @@ class LoadFailure:
 
 
 class RuleBook:
-    """Holds the current ruleset snapshot and the last load error; reload() swaps the snapshot atomically."""
+    """Holds the current ruleset snapshot and the last load error; reload() swaps the snapshot atomically.
 
-    def __init__(self, directory: str, load: bool = True):
+    With `cache_dir`, compiled rulesets are kept on disk keyed by the files' digest, so a restart with
+    unchanged rules loads instead of compiling. A gunicorn master that preloads the app sets
+    `compile_in_child` and `after_reload` (moderation.web.serving): it compiles off its own heap and
+    replaces its workers by fresh forks, which then need no watcher of their own (`watch_after_fork`).
+    """
+
+    def __init__(self, directory: str, load: bool = True, cache_dir: str | None = None, memo: bool = True):
         self.directory = directory
+        self.cache_dir = cache_dir
+        self.memo = memo
         self._policies: Policies | None = None
         self.loaded_at: datetime | None = None
         self.failure: LoadFailure | None = None
@@ -70,8 +81,19 @@ class RuleBook:
         self._stop = threading.Event()
         self.watcher: threading.Thread | None = None
         self.interval = 0.0
+        self.compile_in_child = False
+        self.watch_after_fork = True
+        self.after_reload: list[Callable[[], None]] = []
         if load:
-            self._install(load_policies(directory))
+            self._install(self._load())
+
+    def _load(self) -> Policies:
+        """The shared rules (from the disk cache, or compiled in a child when the master asks) and the sites on them."""
+        if self.compile_in_child and self.cache_dir:
+            shared = compile_in_child(self.directory, self.cache_dir)
+        else:
+            shared = load_ruleset(self.directory, cache_dir=self.cache_dir, memo=self.memo)
+        return load_sites(shared, self.directory)
 
     @property
     def current(self) -> Ruleset:
@@ -108,7 +130,7 @@ class RuleBook:
         with self._lock:
             self._seen = fingerprint(self.directory)
             try:
-                policies = load_policies(self.directory)
+                policies = self._load()
             except RuleSetError as error:
                 self.failure = LoadFailure(error, datetime.now(UTC))
                 raise
@@ -132,6 +154,8 @@ class RuleBook:
             self.reload()
         except RuleSetError as error:
             log.warning("rule files in %s refused, keeping version %s:\n%s", self.directory, self.version_or_none(), error)
+        for listener in self.after_reload:
+            listener()
         return True
 
     def version_or_none(self) -> str | None:
@@ -142,13 +166,18 @@ class RuleBook:
         """The live version of every policy ("default" and each site's) without loading anything."""
         return _versions(self._policies)
 
+    def renew_locks(self) -> None:
+        """New lock and stop event, after a fork or after gevent patched threading (no thread is using them)."""
+        self._lock = threading.Lock()
+        self._stop = threading.Event()
+
     def start_watching(self, interval: float) -> None:
         """Poll the directory every `interval` seconds from a daemon thread in this process."""
         if self.watcher is not None and self.watcher.is_alive():
             return
         self.interval = interval
         self._stop.clear()
-        self.watcher = threading.Thread(target=self._watch, name="rules-watcher", daemon=True)
+        self.watcher = threading.Thread(target=self._watch, args=(os.getpid(),), name="rules-watcher", daemon=True)
         self.watcher.start()
 
     def stop_watching(self, timeout: float = 5.0) -> None:
@@ -158,8 +187,12 @@ class RuleBook:
             self.watcher.join(timeout)
             self.watcher = None
 
-    def _watch(self) -> None:
+    def _watch(self, pid: int) -> None:
         while not self._stop.wait(self.interval):
+            if os.getpid() != pid:
+                # A greenlet (gevent) outlives a fork: the child's copy of a parent's watcher parks for good
+                # (ending would trip threading's bookkeeping, which forgot it at the fork).
+                threading.Event().wait()
             try:
                 self.check_for_changes()
             except Exception:  # a watcher that dies silently would leave the process on stale rules
@@ -248,7 +281,9 @@ def reload_interval(app: Flask) -> float:
 def init_app(app: Flask) -> None:
     """Load the rules (a broken directory stops the start with every error listed) and start the watcher."""
     # The CLI builds an app too; it must start even when the live rules are broken, so it loads lazily.
-    rulebook = RuleBook(app.config["RULES_DIR"], load=app.config.get("RULES_LOAD_AT_START", True))
+    cache_dir = app.config.get("RULES_CACHE_DIR") or os.path.join(app.instance_path, "compiled-rules")
+    # A server keeps one ruleset in memory; test apps share each compiled ruleset (memo) to start fast.
+    rulebook = RuleBook(app.config["RULES_DIR"], load=app.config.get("RULES_LOAD_AT_START", True), cache_dir=cache_dir, memo=app.testing)
     app.extensions["moderation.rules"] = rulebook
     interval = reload_interval(app)
     if interval > 0:
@@ -260,9 +295,9 @@ def init_app(app: Flask) -> None:
 
 def _restart_after_fork(book: weakref.ref[RuleBook], interval: float) -> None:
     rulebook = book()
-    if rulebook is None or rulebook._stop.is_set():
+    if rulebook is None or rulebook._stop.is_set() or not rulebook.watch_after_fork:
         return
     # The parent's watcher may have held the lock at the fork; the child starts with a fresh one.
-    rulebook._lock = threading.Lock()
+    rulebook.renew_locks()
     rulebook.watcher = None
     rulebook.start_watching(interval)

@@ -70,6 +70,18 @@ def _gevent_patched() -> bool:
     return monkey is not None and bool(monkey.is_module_patched("threading"))
 
 
+def _in_native_thread(function: Any, batch: list[_Write]) -> None:
+    """Under gevent, run a commit in gevent's pool of real threads, the caller's greenlet waiting for it.
+
+    The driver releases the GIL while the disk syncs (SQLite) or the server answers (PostgreSQL), so the hub
+    goes on reading and deciding requests, which queue and share the next commit, instead of the whole
+    process standing still for every commit.
+    """
+    from gevent import get_hub
+
+    get_hub().threadpool.apply(function, (batch,))
+
+
 def _blames_the_rows(error: BaseException) -> bool:
     """True for errors that one write's rows can cause alone (a clash or a bad value), not the database's state."""
     if isinstance(error, IntegrityError | DataError):
@@ -180,7 +192,10 @@ class LogWriter:
     def _commit_and_free(self, batch: list[_Write]) -> None:
         """Commit a batch that holds one of the transactions, then give the transaction back."""
         try:
-            self._commit_together(batch)
+            if self._commits_in_caller:
+                self._commit_together(batch)
+            else:
+                _in_native_thread(self._commit_together, batch)
         finally:
             with self._lock:
                 self._active -= 1
