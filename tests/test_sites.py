@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import hmac
+import io
 import json
 import re
 import shutil
@@ -131,6 +133,18 @@ def test_stats_of_a_site_count_its_rule(client: FlaskClient) -> None:
     assert rules["sites/kids/mild-words"]["hits"] >= 2
     sport = client.get("/v1/stats", query_string={"site": "sport"}, headers=bearer("moderate")).get_json()
     assert "sites/kids/mild-words" not in {entry["rule"] for entry in sport["rules"]}
+
+
+def test_exports_name_the_policy_that_decided(client: FlaskClient) -> None:
+    kids = decide(client, "darn it, we lost", "kids")
+    default = decide(client, "darn it, we lost again")
+    moderator = bearer("moderate")
+    rows = client.get("/v1/decisions/export", query_string={"since": "1d"}, headers=moderator).get_data(as_text=True)
+    by_id = {row["id"]: row for row in csv.DictReader(io.StringIO(rows))}
+    assert (by_id[kids["decision_id"]]["policy"], by_id[default["decision_id"]]["policy"]) == ("kids", "default")
+    lines = client.get("/v1/decisions/export", query_string={"since": "1d", "format": "jsonl"}, headers=moderator).get_data(as_text=True)
+    policies = {record["id"]: record["policy"] for record in map(json.loads, lines.splitlines())}
+    assert (policies[kids["decision_id"]], policies[default["decision_id"]]) == ("kids", "default")
 
 
 def test_a_batch_decides_each_comment_by_its_own_site(client: FlaskClient) -> None:
