@@ -17,28 +17,14 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import text as sql
+from testkit import KEYS, bearer
+from testkit import KIDS_OVERLAY as KIDS
+from testkit import SPORT_OVERLAY as SPORT
 
 from moderation import create_app
 
-KEYS = {"submit": "submit-key-123", "moderate": "moderate-key-456", "admin": "admin-key-789"}
 CORAL_SECRET = "whsec_sites-test-secret"
 DEFAULT_RULES = Path(__file__).resolve().parents[1] / "rules"
-
-SPORT = "disable: [profanity]\n"
-KIDS = """\
-rules:
-  - id: mild-words
-    category: profanity
-    message: Mild words are not for the children's pages
-    words: [darn, heck]
-    examples:
-      reject: ["darn it, we lost"]
-      approve: ["a fine day at the zoo"]
-"""
-
-
-def bearer(role: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {KEYS[role]}"}
 
 
 def sites_dir(root: Path, overlays: dict[str, str]) -> Path:

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 from flask.testing import FlaskClient, FlaskCliRunner
+from testkit import KIDS_OVERLAY, SPORT_OVERLAY
 
 from moderation.cli.evaluate import eval_command
 from moderation.rulebook import RuleBook
@@ -36,17 +37,8 @@ rules:
     examples:
       reject: ["I will kill you"]
 """,
-    "sites/sport.yml": "disable: [profanity]\n",
-    "sites/kids.yml": """\
-rules:
-  - id: mild-words
-    category: profanity
-    message: Mild words are not for the children's pages
-    words: [darn, heck]
-    examples:
-      reject: ["darn it, we lost"]
-      approve: ["a fine day at the zoo"]
-""",
+    "sites/sport.yml": SPORT_OVERLAY,
+    "sites/kids.yml": KIDS_OVERLAY,
 }
 
 

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from testkit import KIDS_OVERLAY as KIDS
 
 from moderation.engine import Policies, RuleError, RuleSetError, load_policies, overlay
 from moderation.engine import cache as cache_module
@@ -59,16 +60,6 @@ BASE = {
     """,
 }
 
-KIDS = """
-rules:
-  - id: mild-words
-    category: profanity
-    message: Mild words are not for the children's pages
-    words: [darn, heck]
-    examples:
-      reject: ["darn it, we lost"]
-      approve: ["a fine day at the zoo"]
-"""
 
 Load = Callable[..., Policies]
 
