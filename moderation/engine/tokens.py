@@ -8,7 +8,7 @@ from typing import NamedTuple
 
 # Symbols that stand for letters inside a word ("sh!t", "@ss", "a$$", "f*ck") count as word characters.
 # Word characters and the symbols that mask or stand for letters ("sh!t", "@ss", "f*ck", "f#ck", "f%ck");
-# "_" splits words too: handled in tokenize(), as it is rare.
+# "_" splits words too: handled in scan(), as it is rare.
 # An emoji is a token of its own: "you are 💩" names the reader something.
 _TOKEN = re.compile(r"[\w@$*!|'#%]+|[\U0001f300-\U0001faff\u2600-\u27bf]")
 _SPELLINGS: dict[str, tuple[str, ...]] = {}
@@ -107,41 +107,9 @@ def _forms(raw: str) -> tuple[str, ...]:
 
 
 def tokenize(text: str) -> list[Token]:
-    """Tokenise folded text into word tokens with their lookup spellings."""
-    tokens: list[Token] = []
-    append = tokens.append
-    make = tuple.__new__  # Token's own constructor is a Python-level call; this is the hot loop of the engine
-    get = _SPELLINGS.get
-    find = text.find
-    underscores = "_" in text
-    position = 0
-    # findall and find are both C loops: cheaper than a match object per token.
-    for raw in _TOKEN.findall(text):
-        start = find(raw, position)
-        position = start + len(raw)
-        if raw[-1] in _TRAILING and len(raw) > 1:
-            # "idiot!!!", "word'", "50%": the marks after a word are punctuation ("sh!t" keeps its "!").
-            trimmed = raw.rstrip(_TRAILING)
-            if trimmed and trimmed[-1].isalnum():
-                raw = trimmed
-        if raw[0] in _LEADING:
-            trimmed = raw.lstrip(_LEADING)
-            if not trimmed:
-                continue
-            start += len(raw) - len(trimmed)
-            raw = trimmed
-        if underscores and "_" in raw:
-            for piece in raw.split("_"):
-                forms = _forms(piece) if piece else ()
-                if forms:
-                    append(make(Token, (start, start + len(piece), forms)))
-                start += len(piece) + 1
-            continue
-        found = get(raw)
-        forms = _forms(raw) if found is None else found
-        if forms:
-            append(make(Token, (start, start + len(raw), forms)))
-    return tokens
+    """Tokenise folded text into word tokens with their lookup spellings (scan's tokens as objects)."""
+    starts, ends, forms_of, _, _ = scan(text, frozenset(), frozenset())
+    return [Token(*token) for token in zip(starts, ends, forms_of, strict=True)]
 
 
 def scan(
