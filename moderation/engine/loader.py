@@ -25,7 +25,7 @@ from .schemas import LexiconSchema, RuleFileSchema, RuleSchema, SettingsSchema
 from .spelling import Speller
 from .symbols import Sym
 from .syntax import TemplateError
-from .wordlist import common_words, function_words, known_words
+from .wordlist import KNOWN_WORDS, common_words, function_words, known_words, ordinary_words
 from .yamlsource import LineDict, LineList, YAMLBudgetError, load_yaml
 
 __all__ = ["LEXICON_DIR", "SETTINGS_FILE", "RuleLoader", "better_profanity_words"]
@@ -182,7 +182,8 @@ class RuleLoader:
     def _compiled(self, safe_words: frozenset[str]) -> Compiled:
         grammar = self.grammar
         vocabulary = grammar.vocabulary()
-        speller = Speller(vocabulary, grammar.no_typos, known_words(), common_words(), grammar.names, safe_words, function_words())
+        ranked = ordinary_words(KNOWN_WORDS)
+        speller = Speller(vocabulary, grammar.no_typos, known_words(), common_words(), grammar.names, safe_words, function_words(), ranked)
         modifier = grammar.lexicon("modifier") if grammar.modifiers else None
         lengths = tuple(max(len(phrase) for phrase in phrases) for phrases in grammar.word_sets)
         odds = word_set_odds(grammar.word_sets)

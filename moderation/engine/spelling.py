@@ -2,12 +2,14 @@
 
 Only tokens that are no known word are read again, so one real word never turns into another
 ("form" stays "form"): the known words are the ordinary English words plus every word the rules name.
+A frequent misspelling ("wil", "sould") is in the frequency list too: it is no known word when it is
+no dictionary word and far rarer than the rule word it misspells.
 """
 
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,10 +19,18 @@ from .tokens import LEET
 
 # Misspellings, the two that readers make and obfuscators use: two neighbouring letters swapped (in a
 # word of MIN_SWAP_LENGTH letters or more: "idoit", "dubm")
-# and one letter left out (of a word of MIN_DROP_LENGTH letters or more). The first letter always
-# stays: readers recognise a word by it, and keeping it avoids most collisions with names.
+# and one letter left out (of a word of MIN_DROP_LENGTH letters or more, or one of a doubled letter
+# in a shorter word: "kil", "wil"). The first letter always stays: readers recognise a word by it,
+# and keeping it avoids most collisions with names.
 MIN_SWAP_LENGTH = 4
 MIN_DROP_LENGTH = 5
+MIN_TYPO_LENGTH = 3
+# A word of the frequency list is a misspelling, not a word, when no dictionary (lemminflect's) knows
+# it, it is not among COMMON_RANK most frequent words, and it ranks MISSPELLING_RARITY times further
+# down the list than the rule word it misspells ("wil" for "will", "sould" for "should"): by Zipf's
+# law that many times rarer. A function word is no dictionary entry but is common ("of" for "off").
+MISSPELLING_RARITY = 50
+COMMON_RANK = 5_000
 # Masked letters ("s**t", "f*ck"): at least this many letters shown, and no more masks than letters.
 MIN_SHOWN_LETTERS = 2
 MASK = "*"
@@ -44,9 +54,11 @@ def is_typo(token: str, word: str) -> bool:
     """True when `token` is `word` with two neighbouring letters swapped or one letter left out (never the first)."""
     size = len(word)
     if len(token) == size - 1:
-        if size < MIN_DROP_LENGTH or token[0] != word[0]:
+        if size < MIN_SWAP_LENGTH or token[0] != word[0]:
             return False
-        return any(word[:index] + word[index + 1 :] == token for index in range(1, size))
+        # A short word only loses one of a doubled letter ("kil"): any other loss makes another word ("hat").
+        short = size < MIN_DROP_LENGTH
+        return any(word[:index] + word[index + 1 :] == token and (not short or word[index] == word[index - 1]) for index in range(1, size))
     if len(token) != size or size < MIN_SWAP_LENGTH or token == word:
         return False
     differ = [index for index in range(size) if token[index] != word[index]]
@@ -54,6 +66,49 @@ def is_typo(token: str, word: str) -> bool:
         return False
     first, second = differ
     return token[first] == word[second] and token[second] == word[first]
+
+
+def _variants(word: str) -> set[str]:
+    """Every token that is_typo() reads as `word`: one letter left out or two neighbours swapped."""
+    found = {word[:index] + word[index + 1 :] for index in range(1, len(word))}
+    found.update(word[:index] + word[index + 1] + word[index] + word[index + 2 :] for index in range(1, len(word) - 1))
+    return {variant for variant in found if variant != word and is_typo(variant, word)}
+
+
+def _dictionary_word(word: str) -> bool:
+    """True when lemminflect's dictionary has the word (as a noun, verb, adjective, adverb or auxiliary)."""
+    from lemminflect import getAllLemmas
+
+    return bool(getAllLemmas(word))
+
+
+def rare_misspellings(targets: Iterable[str], ranked_words: Sequence[str], rank: dict[str, int] | None = None) -> frozenset[str]:
+    """The words of a frequency list (most frequent first) that are misspellings of the targets, not words of their own."""
+    if rank is None:
+        rank = {word: index for index, word in enumerate(ranked_words)}
+    found: set[str] = set()
+    for word in targets:
+        # A rule word the list lacks is rarer than any of its misspellings that the list holds.
+        target_rank = rank.get(word)
+        if target_rank is None:
+            continue
+        for variant in _variants(word):
+            variant_rank = rank.get(variant)
+            if (
+                variant_rank is not None
+                and variant_rank >= COMMON_RANK
+                and variant_rank >= MISSPELLING_RARITY * (target_rank + 1)
+                and not _dictionary_word(variant)
+            ):
+                found.add(variant)
+    return frozenset(found)
+
+
+def _frequency_list() -> Sequence[str]:
+    """The frequency list behind the known words (wordfreq's), for a speller unpickled without it."""
+    from .wordlist import KNOWN_WORDS, ordinary_words
+
+    return ordinary_words(KNOWN_WORDS)
 
 
 def _doubled(token: str, word: str) -> bool:
@@ -86,15 +141,22 @@ class Speller:
         names: Iterable[str] = (),
         safe_words: frozenset[str] = frozenset(),
         function_words: frozenset[str] = frozenset(),
+        ranked_words: Sequence[str] = (),
     ):
+        """`ranked_words`: the frequency list behind `known_words`, most frequent first, to find its misspellings."""
         words = {word for word in vocabulary if word.isalpha()}
         self.vocabulary = frozenset(words)
         # Words that are names themselves (peoples, nationalities): a capitalised unknown word in the
         # middle of a sentence is a name, and may only be read as a misspelt name ("Muslmis").
         self.names = frozenset(names) & self.vocabulary
         untypable = set(no_typos)
+        typable = {word for word in words if len(word) >= MIN_SWAP_LENGTH and word not in untypable}
+        self._ranked: Sequence[str] = ranked_words
+        self._rank_typos = bool(ranked_words)
+        # Misspellings the frequency list holds ("wil") are read as the rule word, as unknown tokens are.
+        self.misspellings = rare_misspellings(typable, self._ranked) - words - safe_words
         # Safe words ("dotard", "scunthorpe") are ordinary words the frequency list may not hold: known, never split.
-        self.english = known_words | safe_words
+        self.english = (known_words - self.misspellings) | safe_words
         self.known = self.english | self.vocabulary
         self.common = common_words
         deletes: dict[str, set[str]] = {}
@@ -105,7 +167,7 @@ class Speller:
                     deletes.setdefault(variant, set()).add(word)
             masks.setdefault(len(word), []).append(word)
         self._deletes = {key: tuple(sorted(found)) for key, found in deletes.items()}
-        self._typo_targets = frozenset(word for word in words if len(word) >= MIN_SWAP_LENGTH and word not in untypable)
+        self._typo_targets = frozenset(typable)
         self._masks = {size: tuple(sorted(found)) for size, found in masks.items()}
         self._content = ahocorasick.Automaton()
         for word in words:
@@ -118,7 +180,8 @@ class Speller:
 
     def __getstate__(self) -> dict[str, Any]:
         state = dict(self.__dict__)
-        state["_memo"], state["_segmenter"] = {}, None
+        # The frequency list is not pickled: an unpickled speller takes wordlist's again when extended.
+        state["_memo"], state["_segmenter"], state["_ranked"] = {}, None, ()
         return state
 
     def __setstate__(self, state: dict[str, Any]) -> None:
@@ -139,9 +202,14 @@ class Speller:
         speller.__dict__.update(self.__getstate__())
         speller.vocabulary = self.vocabulary | words
         speller.names = self.names | (frozenset(names) & speller.vocabulary)
-        speller.english = self.english | safe_words
-        speller.known = speller.english | speller.vocabulary
         typable = {word for word in words if len(word) >= MIN_SWAP_LENGTH and word not in untypable}
+        added: frozenset[str] = frozenset()
+        if typable and self._rank_typos:
+            ranked = self._ranked or _frequency_list()
+            added = rare_misspellings(typable, ranked) - speller.vocabulary - safe_words
+        speller.misspellings = self.misspellings | added
+        speller.english = (self.english - added) | safe_words
+        speller.known = speller.english | speller.vocabulary
         deletes = dict(self._deletes)
         for word in typable:
             for variant in _deletes(word):
@@ -168,7 +236,7 @@ class Speller:
 
     def misspelt(self, word: str, name: bool = False) -> tuple[str, ...]:
         """Rule words that an unknown word misspells by one edit (only names, when the word is written as a name)."""
-        if len(word) < MIN_SWAP_LENGTH or not word.isalpha() or word in self.known:
+        if len(word) < MIN_TYPO_LENGTH or not word.isalpha() or word in self.known:
             return ()
         candidates: set[str] = set(self._deletes.get(word, ()))  # a letter left out
         for variant in _deletes(word):  # two letters swapped: both lose the same letter

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from moderation.engine.spelling import Speller, is_typo
+from moderation.engine.spelling import COMMON_RANK, MISSPELLING_RARITY, Speller, is_typo, rare_misspellings
 
 SPELLER = Speller(
     ["idiot", "women", "muslims", "shit", "fuck", "slut", "stupid", "hate", "kill", "all", "kurds", "trash", "death", "jism", "sickening"],
@@ -29,6 +29,9 @@ SPELLER = Speller(
         ("stupidd", "stupid", False),  # letters added are not read back
         ("stypid", "stupid", False),  # nor letters changed
         ("hat", "hate", False),  # a letter left out of a four-letter word
+        ("kil", "kill", True),  # but one of its doubled letters may be
+        ("wil", "will", True),
+        ("kll", "kill", False),
     ],
 )
 def test_typos_are_swaps_and_omissions(token: str, word: str, expected: bool) -> None:
@@ -71,3 +74,31 @@ def test_run_together_words_split_only_into_known_words_around_a_rule_word() -> 
 def test_camel_case_splits_only_into_known_words() -> None:
     assert SPELLER.split_at("killall", [4]) == ((0, 4), (4, 7))
     assert SPELLER.split_at("mcdonald", [2]) == ()
+
+
+# A frequency list, most frequent first: rule words near the top, filler in between, rare spellings far down.
+FILLER = [f"filler{index}" for index in range(MISSPELLING_RARITY * 10 + COMMON_RANK)]
+RANKED = ["the", "will", "should", "kill", "shoot", *FILLER, "wil", "sould", "kil", "shot"]
+
+
+def test_rare_misspellings_in_the_frequency_list_are_not_words() -> None:
+    found = rare_misspellings(["will", "should", "kill", "shoot"], RANKED)
+    assert found == {"wil", "sould", "kil"}  # "shot" is a dictionary word: never a misspelling of "shoot"
+
+
+def test_a_misspelling_must_be_far_rarer_than_the_rule_word() -> None:
+    near = ["will", *(f"filler{index}" for index in range(COMMON_RANK)), "wil"]
+    assert rare_misspellings(["will"], near) == {"wil"}
+    common = ["will", *(f"filler{index}" for index in range(COMMON_RANK - 10)), "wil"]
+    assert rare_misspellings(["will"], common) == frozenset()  # among the commonest words: a word
+    late = [*(f"filler{index}" for index in range(COMMON_RANK)), "will", "wil"]
+    assert rare_misspellings(["will"], late) == frozenset()  # hardly rarer than the word
+
+
+def test_the_speller_reads_frequent_misspellings_as_rule_words() -> None:
+    speller = Speller(["will", "should", "kill", "shoot"], (), frozenset(RANKED), frozenset(RANKED[:5]), ranked_words=RANKED)
+    assert speller.misspelt("wil") == ("will",)
+    assert speller.misspelt("sould") == ("should",)
+    assert speller.misspelt("shot") == ()  # a real word stays itself
+    assert not speller.is_known("kil")
+    assert speller.extended(["hurt"], (), (), frozenset(), frozenset()).misspelt("kil") == ("kill",)
