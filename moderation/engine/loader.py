@@ -25,6 +25,7 @@ from .schemas import LexiconSchema, RuleFileSchema, RuleSchema, SettingsSchema
 from .spelling import Speller
 from .symbols import Sym
 from .syntax import TemplateError
+from .trie import share_subtries
 from .wordlist import KNOWN_WORDS, common_words, function_words, known_words, ordinary_words
 from .yamlsource import LineDict, LineList, YAMLBudgetError, load_yaml
 
@@ -181,6 +182,7 @@ class RuleLoader:
 
     def _compiled(self, safe_words: frozenset[str]) -> Compiled:
         grammar = self.grammar
+        share_subtries(grammar.root)  # the trie is complete: a site's phrases go into a trie of its own
         vocabulary = grammar.vocabulary()
         ranked = ordinary_words(KNOWN_WORDS)
         speller = Speller(vocabulary, grammar.no_typos, known_words(), common_words(), grammar.names, safe_words, function_words(), ranked)

@@ -11,6 +11,10 @@ from typing import Any
 
 Step = tuple[int, tuple["TrieNode", ...]]
 _NO_STEP: Step = (0, ())
+# Most nodes are leaves, and almost none has stems or endings below it: they all share these empty
+# tables (never written to: a node gets tables of its own when it gets its first child or memo).
+_NO_CHILDREN: dict[str, TrieNode] = {}
+_NO_MEMO: dict[str | tuple[str, ...], Step] = {}
 
 
 class TrieNode:
@@ -23,34 +27,53 @@ class TrieNode:
 
     def __init__(self) -> None:
         self.mask = 0
-        self.exact: dict[str, TrieNode] = {}
-        self.prefixes: dict[str, TrieNode] = {}
+        self.exact: dict[str, TrieNode] = _NO_CHILDREN
+        self.prefixes: dict[str, TrieNode] = _NO_CHILDREN
         self.prefix_lengths: tuple[int, ...] = ()
-        self.suffixes: dict[str, TrieNode] = {}
+        self.suffixes: dict[str, TrieNode] = _NO_CHILDREN
         self.suffix_lengths: tuple[int, ...] = ()
-        self._memo: dict[str | tuple[str, ...], Step] = {}
+        self._memo: dict[str | tuple[str, ...], Step] = _NO_MEMO
 
-    def __getstate__(self) -> dict[str, Any]:
-        # TrieNode's own slots: a subclass (the root) declares none of its own.
-        return {name: getattr(self, name) for name in TrieNode.__slots__ if name != "_memo"}
+    def __getstate__(self) -> Any:
+        # A tuple, empty tables as None: a node pickles small and unpickles back onto the shared empty tables.
+        return (
+            self.mask,
+            self.exact or None,
+            self.prefixes or None,
+            self.prefix_lengths,
+            self.suffixes or None,
+            self.suffix_lengths,
+        )
 
-    def __setstate__(self, state: dict[str, Any]) -> None:
-        for name, value in state.items():
-            setattr(self, name, value)
-        self._memo = {}
+    def __setstate__(self, state: Any) -> None:
+        mask, exact, prefixes, self.prefix_lengths, suffixes, self.suffix_lengths = state
+        self.mask = mask
+        self.exact = exact or _NO_CHILDREN
+        self.prefixes = prefixes or _NO_CHILDREN
+        self.suffixes = suffixes or _NO_CHILDREN
+        self._memo = _NO_MEMO
 
     def child(self, key: str) -> TrieNode:
         """The child under a key ("word", "stem*" or "*ending"), created when missing."""
         if key.endswith("*") and len(key) > 1:
-            table, stem = self.prefixes, key[:-1]
+            stem = key[:-1]
+            if self.prefixes is _NO_CHILDREN:
+                self.prefixes = {}
+            table = self.prefixes
             if stem not in table:
                 self.prefix_lengths = tuple(sorted({*self.prefix_lengths, len(stem)}))
         elif key.startswith("*") and len(key) > 1:
-            table, stem = self.suffixes, key[1:]
+            stem = key[1:]
+            if self.suffixes is _NO_CHILDREN:
+                self.suffixes = {}
+            table = self.suffixes
             if stem not in table:
                 self.suffix_lengths = tuple(sorted({*self.suffix_lengths, len(stem)}))
         else:
-            table, stem = self.exact, key
+            stem = key
+            if self.exact is _NO_CHILDREN:
+                self.exact = {}
+            table = self.exact
         node = table.get(stem)
         if node is None:
             node = table[stem] = TrieNode()
@@ -102,7 +125,9 @@ class TrieNode:
                 if node.has_children():
                     onward[id(node)] = node
         found = (mask, tuple(onward.values())) if mask or onward else _NO_STEP
-        if len(memo) >= self.MEMO_LIMIT:
+        if memo is _NO_MEMO:
+            memo = self._memo = {}
+        elif len(memo) >= self.MEMO_LIMIT:
             memo.clear()
         memo[key] = found
         return found
@@ -115,26 +140,59 @@ class TrieNode:
 
     def all_keys(self) -> Iterator[str]:
         """Every key of every node below (with stems and endings marked), for the spelling index."""
-        stack = [self]
-        while stack:
-            node = stack.pop()
+        for node in self.nodes():
             yield from node.exact
             yield from (stem + "*" for stem in node.prefixes)
             yield from ("*" + stem for stem in node.suffixes)
-            stack.extend(node.exact.values())
-            stack.extend(node.prefixes.values())
-            stack.extend(node.suffixes.values())
 
-    def count(self) -> int:
-        """Nodes in this trie (for budgets and benchmarks)."""
-        total, stack = 0, [self]
+    def nodes(self) -> Iterator[TrieNode]:
+        """Every distinct node below and this one (a node shared by several paths once)."""
+        seen = {id(self)}
+        stack = [self]
         while stack:
             node = stack.pop()
-            total += 1
-            stack.extend(node.exact.values())
-            stack.extend(node.prefixes.values())
-            stack.extend(node.suffixes.values())
-        return total
+            yield node
+            for table in (node.exact, node.prefixes, node.suffixes):
+                for child in table.values():
+                    if id(child) not in seen:
+                        seen.add(id(child))
+                        stack.append(child)
+
+    def count(self) -> int:
+        """Distinct nodes in this trie (for budgets and benchmarks)."""
+        return sum(1 for _node in self.nodes())
+
+
+def share_subtries(root: TrieNode) -> None:
+    """Make every set of identical subtries (same masks, same keys, all the way down) one shared node.
+
+    Phrases of different word sets often end alike, and leaves with the same mask are all alike: the
+    trie becomes a graph holding each distinct subtrie once. A step depends only on the subtrie below
+    a node, so matching is unchanged. Call it once the trie is complete: nothing may be added after.
+    """
+    # Inner nodes in an order where each comes after its parent; `order` also keeps every one alive, so no id is reused.
+    order, stack = [], [root]
+    while stack:
+        node = stack.pop()
+        order.append(node)
+        for table in (node.exact, node.prefixes, node.suffixes):
+            stack.extend(child for child in table.values() if child.exact or child.prefixes or child.suffixes)
+    leaves: dict[int, TrieNode] = {}
+    inner: dict[Any, TrieNode] = {}
+    merged: dict[int, TrieNode] = {}
+    for node in reversed(order):  # children before their parents
+        for table in (node.exact, node.prefixes, node.suffixes):
+            for key, child in table.items():
+                if child.exact or child.prefixes or child.suffixes:
+                    table[key] = merged[id(child)]
+                else:
+                    table[key] = leaves.setdefault(child.mask, child)
+        if node is root:
+            continue
+        signature: Any = (node.mask, frozenset(node.exact.items()))
+        if node.prefixes or node.suffixes:
+            signature = (*signature, frozenset(node.prefixes.items()), frozenset(node.suffixes.items()))
+        merged[id(node)] = inner.setdefault(signature, node)
 
 
 class LayeredRoot(TrieNode):
