@@ -38,6 +38,22 @@ def ruleset() -> Ruleset:
         # A comment that is only a commercial domain or link.
         "cheap-flights-to-erbil.com",
         "https://www.somesite.com/news/123-cheap-vps",
+        # A sales pitch and a link on a shop domain no list knows.
+        "Fresh dates from Basra, delivered to your door with free shipping: palmgrove-basra.shop",
+        "Huge discounts on used tyres this month, tyrebarn-iq.com",
+        # Personal promotion without a platform named.
+        "Follow us for daily updates from Zakho",
+        "The whole interview is up on my blog",
+        "send me a DM, I can help",
+        # Links and contacts disguised.
+        "book your tour at zagrostours dot com",
+        "cheap visas, w w w . visa-now . net",
+        "email karwan [at] yahoo [dot] com for a quote",
+        "text zero seven seven zero five five five one two three four",
+        # Investment pitches: the pitch and a testimony, a call to action or a price.
+        "My bitcoin mentor doubled what I put in, thanks to her I now earn every week",
+        "Guaranteed weekly profits, invest with us today",
+        "Try forex trading from just $50",
     ],
 )
 def test_promotion_is_rejected(ruleset: Ruleset, text: str) -> None:
@@ -79,6 +95,17 @@ def test_promotion_is_rejected(ruleset: Ruleset, text: str) -> None:
         "The hospital in Duhok can be reached on 062 722 0000 day and night",
         "The embassy's number for citizens in Iraq is +964 66 000 1234",
         "Our channel was blocked by the authorities after the protest coverage",
+        # Subscribing mentioned, not asked for.
+        "You must subscribe to read the rest of the interview",
+        "We subscribed to a satellite package for the news channels",
+        "Fewer families subscribe to cable since the crisis",
+        # Companies, prices and scams in the news; an era named by its domain ending.
+        "Korek and Asiacell both raised their internet prices",
+        "Petrol costs 1,250 dinars a litre in Erbil now",
+        "Police say the gang promised guaranteed returns to hundreds of investors",
+        "The central bank warned against bitcoin trading platforms",
+        "Thousands of investors lost everything when the dot com bubble burst",
+        "Do you follow me, or should I explain it again?",
     ],
 )
 def test_citations_and_ordinary_comments_are_approved(ruleset: Ruleset, text: str) -> None:

@@ -12,11 +12,18 @@ from collections.abc import Callable
 
 import re2
 
+from .disguise import Reading, disguised
+
 Span = tuple[int, int]
 
 _TLDS = (
     "com|net|org|info|biz|io|co|ly|me|tv|us|uk|de|ru|xyz|online|site|shop|store|club|top|gl|be|ws|cc|to|"
-    "app|live|link|click|win|vip|pro|fm|gg|in|ca|au|fr|it|es|nl|pl|br|cn|jp|tk|ml|ga|cf|eu|mobi|page"
+    "app|live|link|click|win|vip|pro|fm|gg|in|ca|au|fr|it|es|nl|pl|br|cn|jp|tk|ml|ga|cf|eu|mobi|page|"
+    # Country endings that are no English word, and the new endings shops and spammers favour.
+    "iq|ir|tr|ae|qa|kw|jo|lb|sy|eg|pk|ng|ke|za|vn|sg|kr|ua|kz|az|se|dk|fi|cz|hu|ro|gr|ie|nz|mx|cl|ph|su|"
+    "website|space|tech|fun|icu|buzz|today|world|life|market|deals|sale|agency|digital|email|media|network|"
+    "blog|art|studio|design|travel|tours|health|clinic|pharmacy|finance|money|capital|trade|trading|"
+    "exchange|bet|casino|games|fit|beauty|fashion|jewelry|watch|cam|stream|video|biz|store|shop"
 )
 _URL = re2.compile(
     r"(?:https?://|www\.)[^\s<>\"'()\[\]]+"
@@ -31,6 +38,81 @@ _CITATION_PATH = re2.compile(
     r"|\.pdf(?:$|[?#])"
 )
 _EMAIL = re2.compile(r"[a-z0-9._%+-]+@[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}")
+# An address with its "@" spelt as a word: "name at gmail.com" (the reading has undone any disguised dot).
+_SPELLED_AT = re2.compile(r"\b[a-z0-9._%+-]+ at ([a-z0-9-]+)(?:\.[a-z0-9-]+)*\.[a-z]{2,}\b")
+_MAIL_PROVIDERS = frozenset(
+    (
+        "gmail",
+        "googlemail",
+        "yahoo",
+        "ymail",
+        "hotmail",
+        "outlook",
+        "live",
+        "msn",
+        "icloud",
+        "aol",
+        "gmx",
+        "proton",
+        "protonmail",
+        "yandex",
+        "mail",
+    )
+)
+# Words that name no site before a disguised ending ("the dot com bubble"), and what such eras are called.
+_NOT_A_SITE_NAME = frozenset(
+    (
+        "the",
+        "a",
+        "an",
+        "this",
+        "that",
+        "these",
+        "those",
+        "of",
+        "in",
+        "early",
+        "late",
+        "first",
+        "big",
+        "whole",
+        "old",
+        "its",
+        "their",
+        "his",
+        "her",
+        "every",
+        "any",
+        "no",
+        "during",
+        "after",
+        "before",
+        "since",
+    )
+)
+_DOMAIN_ERA_NOUNS = frozenset(
+    (
+        "bubble",
+        "boom",
+        "bust",
+        "era",
+        "crash",
+        "company",
+        "companies",
+        "startup",
+        "startups",
+        "days",
+        "age",
+        "mania",
+        "millionaire",
+        "millionaires",
+        "revolution",
+        "years",
+        "economy",
+        "frenzy",
+        "collapse",
+    )
+)
 _PHONE = re2.compile(r"\+?\(?\d[\d ().-]{6,18}\d")
 # Digit runs that the phone pattern reaches but that are no phone number: counts written with
 # thousands separators ("857.482.940 views", "150 000 000 dinars"), bare numbers, and lists or ranges
@@ -159,10 +241,18 @@ def _words_beside(text: str, links: list[tuple[int, int, bool]]) -> int:
 
 
 def find_emails(text: str, allowed_domains: frozenset[str]) -> list[Span]:
-    """E-mail addresses."""
-    if "@" not in text:
-        return []
-    return [match.span() for match in _EMAIL.finditer(text)]
+    """E-mail addresses, also disguised: "name [at] gmail [dot] com", "name @ gmail . com", "name at gmail.com"."""
+    spans = [match.span() for match in _EMAIL.finditer(text)] if "@" in text else []
+    reading = disguised(text)
+    if reading is not None:
+        spans.extend(span for span in _disguised_spans(text, reading, _EMAIL) if span not in spans)
+    if " at " in text:
+        # "available at shop.com" names a site, not an address: a spelt "at" counts only before a mail provider.
+        read = reading.text if reading is not None else text
+        for match in _SPELLED_AT.finditer(read):
+            if match.group(1) in _MAIL_PROVIDERS:
+                spans.append(reading.span(*match.span()) if reading is not None else match.span())
+    return sorted(set(spans))
 
 
 def _is_phone(number: str, before: str) -> bool:
@@ -178,13 +268,52 @@ def _is_phone(number: str, before: str) -> bool:
 
 
 def find_phones(text: str, allowed_domains: frozenset[str]) -> list[Span]:
-    """Phone numbers: 9 to 15 digits written with the usual separators, or a mobile number starting with 0."""
-    if not _PHONE_HINT.search(text):
+    """Phone numbers: 9 to 15 digits written with the usual separators, or a mobile number starting with 0.
+
+    Also numbers written to slip past a filter: digit by digit ("0 7 7 0 ...") or in words ("zero seven ...").
+    """
+    spans = _phones(text) if _PHONE_HINT.search(text) else []
+    reading = disguised(text)
+    if reading is None:
+        return spans
+    read = [reading.span(start, end) for start, end in _phones(reading.text)]
+    # A number read whole holds the part of it the text as written shows ("0 7 7 0 1 2 3 4 5 6" of eleven digits).
+    return sorted({*read, *(span for span in spans if not any(a <= span[0] and span[1] <= b for a, b in read))})
+
+
+def _phones(text: str) -> list[Span]:
+    return [match.span() for match in _PHONE.finditer(text) if _is_phone(match.group(), text[max(0, match.start() - 12) : match.start()])]
+
+
+def find_disguised_links(text: str, allowed_domains: frozenset[str]) -> list[Span]:
+    """Links written to slip past a filter: "shop dot com", "shop (dot) net", "w w w . shop . org", "shop. com", "e t s y dot com".
+
+    Not an era or a trade named by its domain ending: "the dot com bubble", "dot-com companies".
+    """
+    reading = disguised(text)
+    if reading is None:
         return []
     spans = []
-    for match in _PHONE.finditer(text):
-        if _is_phone(match.group(), text[max(0, match.start() - 12) : match.start()]):
-            spans.append(match.span())
+    for match in _URL.finditer(reading.text):
+        url = match.group().rstrip(".,;:!?")
+        start, end = reading.span(match.start(), match.start() + len(url))
+        if text[start:end] == url or is_allowed_host(host_of(url), allowed_domains):
+            continue
+        name = host_of(url).split(".", 1)[0]
+        following = reading.text[match.start() + len(url) :].split(None, 1)
+        if name in _NOT_A_SITE_NAME or (following and following[0].strip(".,;:!?") in _DOMAIN_ERA_NOUNS):
+            continue
+        spans.append((start, end))
+    return spans
+
+
+def _disguised_spans(text: str, reading: Reading, pattern: re2._Regexp) -> list[Span]:
+    """Spans of the folded text where a pattern matches the reading but not the text as written."""
+    spans = []
+    for match in pattern.finditer(reading.text):
+        start, end = reading.span(*match.span())
+        if text[start:end] != match.group():
+            spans.append((start, end))
     return spans
 
 
@@ -211,6 +340,7 @@ def find_prices(text: str, allowed_domains: frozenset[str]) -> list[Span]:
 
 DETECTORS: dict[str, Callable[[str, frozenset[str]], list[Span]]] = {
     "link": find_links,
+    "disguised_link": find_disguised_links,
     "bare_link": find_bare_links,
     "email": find_emails,
     "phone": find_phones,

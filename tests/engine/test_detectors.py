@@ -7,6 +7,7 @@ import pytest
 from moderation.engine.detectors import (
     DETECTORS,
     find_bare_links,
+    find_disguised_links,
     find_emails,
     find_handles,
     find_links,
@@ -242,5 +243,76 @@ def test_wildcard_suffixes_allow_government_and_university_hosts() -> None:
     assert not is_allowed_host("cheap.gov.shop", allowed)  # "shop" is no country code
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("go to cheap-tours dot com", ["cheap-tours dot com"]),
+        ("see shop (dot) net now", ["shop (dot) net"]),
+        ("at rugs [dot] co [dot] uk", ["rugs [dot] co [dot] uk"]),
+        ("order from mega shop . com today", ["shop . com"]),
+        ("www.youtube. com/watch", ["www.youtube. com/watch"]),
+        ("visit w w w . best-deals . org", ["w w w . best-deals . org"]),
+        ("w w w. the deal shop. net", ["w w w. the deal shop. net"]),
+        ("on e t s y dot com slash shopname", ["e t s y dot com slash shopname"]),
+        ("go to adf.ly / kld3y", ["adf.ly / kld3y"]),
+        ("watch youtu be /abc123", ["youtu be /abc123"]),
+    ],
+)
+def test_disguised_links(text: str, expected: list[str]) -> None:
+    assert texts(find_disguised_links, text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "see http://www.example.com/page",  # written as links are written: the link detector's
+        "the dot com bubble burst in 2000",
+        "infospace dot com crash",
+        "it was a loss. net income fell",
+        "the end. info is scarce",
+        "the www was invented at cern",
+        "news at bbc dot co dot uk",  # an allowed source, however it is written
+        "cats / dogs",
+    ],
+)
+def test_not_disguised_links(text: str) -> None:
+    assert texts(find_disguised_links, text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("write to sales [at] shop [dot] com", ["sales [at] shop [dot] com"]),
+        ("ali @ gmail . com", ["ali @ gmail . com"]),
+        ("mail me at ali.k at gmail.com", ["ali.k at gmail.com"]),
+        ("ali at yahoo dot com", ["ali at yahoo dot com"]),
+    ],
+)
+def test_disguised_emails(text: str, expected: list[str]) -> None:
+    assert texts(find_emails, text) == expected
+
+
+@pytest.mark.parametrize("text", ["available at slimtea.xyz", "we met at home", "book at zagros dot com"])
+def test_a_spelt_at_before_a_site_is_no_address(text: str) -> None:
+    assert texts(find_emails, text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("call 0 7 7 0 1 2 3 4 5 6 7", ["0 7 7 0 1 2 3 4 5 6 7"]),
+        ("zero seven five zero one two three four five six seven", ["zero seven five zero one two three four five six seven"]),
+        ("on zero-seven-seven-zero-one-two-three-four-five-six-seven now", ["zero-seven-seven-zero-one-two-three-four-five-six-seven"]),
+    ],
+)
+def test_phones_written_digit_by_digit_or_in_words(text: str, expected: list[str]) -> None:
+    assert texts(find_phones, text) == expected
+
+
+@pytest.mark.parametrize("text", ["one two three four five six seven eight nine ten", "grades 1 2 3 4 and 5"])
+def test_counting_is_no_phone(text: str) -> None:
+    assert texts(find_phones, text) == []
+
+
 def test_detector_registry() -> None:
-    assert set(DETECTORS) == {"link", "bare_link", "email", "phone", "handle", "money", "price"}
+    assert set(DETECTORS) == {"link", "bare_link", "disguised_link", "email", "phone", "handle", "money", "price"}
