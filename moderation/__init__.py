@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import os
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from flask import Flask
+if TYPE_CHECKING:
+    from flask import Flask
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     """Build the application: configuration, then each concern wired by its init_app."""
+    # Imported here: the engine (moderation.engine) is used without Flask, by the CLI's rule tools and the benchmarks.
+    from flask import Flask
+
     app = Flask(__name__, instance_relative_config=True, instance_path=os.environ.get("MODERATION_INSTANCE_PATH") or None)
 
     from . import config, rulebook, storage, webhooks
