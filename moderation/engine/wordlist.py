@@ -2,19 +2,47 @@
 
 from __future__ import annotations
 
+import bisect
 from functools import lru_cache
 
 # How many of the most frequent English tokens count as ordinary words.
 ORDINARY_WORDS = 50_000
+# The longest list the engine reads (the known words); a longer one (the lint's option) is read apart.
+_LONGEST = 100_000
 
 
-@lru_cache(maxsize=4)
+@lru_cache(maxsize=2)
+def _ranked(count: int) -> tuple[tuple[str, ...], tuple[int, ...]]:
+    """The words among the `count` most frequent English tokens, and each word's rank among the tokens.
+
+    wordfreq's top_n_list(count) counts every token but digit sequences, and walks the list again for
+    each count: one walk serves every shorter count, and only the tokens that are no word pay for the
+    digit test.
+    """
+    from wordfreq import iter_wordlist
+    from wordfreq.numbers import has_digit_sequence
+
+    words: list[str] = []
+    ranks: list[int] = []
+    rank = 0
+    for token in iter_wordlist("en"):
+        if rank >= count:
+            break
+        # Only words: the list also holds numbers and domain names ("www.youtube.com").
+        if token.replace("'", "").isalpha():
+            words.append(token)
+            ranks.append(rank)
+        elif has_digit_sequence(token):
+            continue  # top_n_list leaves digit sequences out of the count
+        rank += 1
+    return tuple(words), tuple(ranks)
+
+
+@lru_cache(maxsize=8)
 def ordinary_words(count: int = ORDINARY_WORDS) -> tuple[str, ...]:
     """The words among the `count` most frequent English tokens, most frequent first."""
-    from wordfreq import top_n_list
-
-    # Only words: the list also holds numbers and domain names ("www.youtube.com").
-    return tuple(word for word in top_n_list("en", count) if word.replace("'", "").isalpha())
+    words, ranks = _ranked(max(count, _LONGEST))
+    return words[: bisect.bisect_left(ranks, count)]
 
 
 # Words this frequent are read as what they say when they stand next to each other ("pen is", "who re-elected").
