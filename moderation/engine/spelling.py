@@ -68,11 +68,11 @@ def is_typo(token: str, word: str) -> bool:
     return token[first] == word[second] and token[second] == word[first]
 
 
-def _variants(word: str) -> set[str]:
-    """Every token that is_typo() reads as `word`: one letter left out or two neighbours swapped."""
+def _edits(word: str) -> set[str]:
+    """Every token one letter shorter or with two neighbours swapped: those is_typo() may read as `word`."""
     found = {word[:index] + word[index + 1 :] for index in range(1, len(word))}
     found.update(word[:index] + word[index + 1] + word[index] + word[index + 2 :] for index in range(1, len(word) - 1))
-    return {variant for variant in found if variant != word and is_typo(variant, word)}
+    return found
 
 
 def _dictionary_word(word: str) -> bool:
@@ -92,12 +92,15 @@ def rare_misspellings(targets: Iterable[str], ranked_words: Sequence[str], rank:
         target_rank = rank.get(word)
         if target_rank is None:
             continue
-        for variant in _variants(word):
+        for variant in _edits(word):
             variant_rank = rank.get(variant)
+            # The ranks first: few edits are listed words, and is_typo() costs more than a lookup.
             if (
                 variant_rank is not None
                 and variant_rank >= COMMON_RANK
                 and variant_rank >= MISSPELLING_RARITY * (target_rank + 1)
+                and variant != word
+                and is_typo(variant, word)
                 and not _dictionary_word(variant)
             ):
                 found.add(variant)
@@ -159,14 +162,16 @@ class Speller:
         self.english = (known_words - self.misspellings) | safe_words
         self.known = self.english | self.vocabulary
         self.common = common_words
-        deletes: dict[str, set[str]] = {}
+        # Tuples from the start (most deletions belong to one word), in sorted order since the words are.
+        deletes: dict[str, tuple[str, ...]] = {}
+        for word in sorted(typable):
+            for variant in _deletes(word):
+                found = deletes.get(variant)
+                deletes[variant] = (word,) if found is None else (*found, word)
         masks: dict[int, list[str]] = {}
         for word in words:
-            if len(word) >= MIN_SWAP_LENGTH and word not in untypable:
-                for variant in _deletes(word):
-                    deletes.setdefault(variant, set()).add(word)
             masks.setdefault(len(word), []).append(word)
-        self._deletes = {key: tuple(sorted(found)) for key, found in deletes.items()}
+        self._deletes = deletes
         self._typo_targets = frozenset(typable)
         self._masks = {size: tuple(sorted(found)) for size, found in masks.items()}
         self._content = ahocorasick.Automaton()
