@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import cache
 from pathlib import Path
 from typing import Any
 
 import yaml
-from marshmallow import ValidationError
+from marshmallow import Schema, ValidationError
 from marshmallow.fields import Field
 
 from .budgets import LIMITS, compile_pattern
@@ -85,6 +86,12 @@ def _flatten(messages: Any, prefix: str = "") -> Iterator[tuple[str, list[str]]]
                 yield from _flatten(message, prefix)
     else:
         yield prefix or "_schema", [str(messages)]
+
+
+@cache
+def _schema(kind: type[Schema]) -> Schema:
+    """One instance of each schema: making one copies all its fields, and loading changes nothing in it."""
+    return kind()
 
 
 def _item_line(node: Any, index: int) -> int | None:
@@ -231,7 +238,7 @@ class RuleLoader:
     def _lexicon_data(self, name: str, raw: Any, file: str, line: int | None) -> dict[str, Any] | None:
         body = {"words": raw} if isinstance(raw, list) else raw
         try:
-            data: dict[str, Any] = LexiconSchema().load(body)
+            data: dict[str, Any] = _schema(LexiconSchema).load(body)
             return data
         except ValidationError as error:
             if isinstance(raw, LineDict):
@@ -255,7 +262,7 @@ class RuleLoader:
             return Settings()
         self._report_duplicates(document, SETTINGS_FILE)
         try:
-            data = SettingsSchema().load(document)
+            data = _schema(SettingsSchema).load(document)
         except ValidationError as error:
             self.errors.marshmallow(error, SETTINGS_FILE, document)
             return Settings()
@@ -275,7 +282,7 @@ class RuleLoader:
             return []
         self._report_duplicates(document, relative)
         try:
-            header = RuleFileSchema().load(document)
+            header = _schema(RuleFileSchema).load(document)
         except ValidationError as error:
             self.errors.marshmallow(error, relative, document)
             return []
@@ -288,7 +295,7 @@ class RuleLoader:
                 continue
             rule_id = f"{Path(relative).stem}/{raw.get('id')}"
             try:
-                data = RuleSchema().load(raw)
+                data = _schema(RuleSchema).load(raw)
             except ValidationError as error:
                 self.errors.marshmallow(error, relative, raw, rule_id)
                 continue

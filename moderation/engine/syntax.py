@@ -109,6 +109,8 @@ Phrase = tuple[str, ...]
 
 def split_parts(text: str) -> list[str]:
     """Split a template on spaces that are not inside parentheses."""
+    if "(" not in text and ")" not in text:
+        return text.split()  # most lexicon entries: nothing to keep together
     parts: list[str] = []
     current: list[str] = []
     depth = 0
@@ -178,6 +180,9 @@ def _affixed_group(part: str) -> tuple[str, list[str], str] | None:
 
 def parse_part(part: str) -> Node:
     """Parse one space-separated part of a template."""
+    if part.isalpha():
+        # A plain word (most parts): no operator, slot or group can be in it, and ASCII letters fold to lowercase.
+        return Word(part.lower() if part.isascii() else _fold_word(part))
     if part.startswith(NOT_PREFIX) and len(part) > len(NOT_PREFIX):
         return Negated(parse_part(part[len(NOT_PREFIX) :]))
     if part in ("^", "$", ","):

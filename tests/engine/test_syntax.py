@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from moderation.engine.normalize import fold
 from moderation.engine.syntax import (
     Alt,
     Anchor,
@@ -91,3 +92,9 @@ def test_empty_alternatives_and_optional_parts_can_be_empty() -> None:
     assert can_be_empty(parse_part("a?"))
     assert not can_be_empty(parse_part("(a|b)"))
     assert not can_be_empty(parse_part("not:a"))
+
+
+@pytest.mark.parametrize("word", ["KILL", "Idiot", "Straße", "ΑΘΗΝΑ", "Fück"])
+def test_a_plain_word_parses_as_its_folded_form(word: str) -> None:
+    assert parse_part(word) == Word(fold(word).text)
+    assert split_parts(f" {word}\tand  {word} ") == [word, "and", word]
