@@ -12,7 +12,9 @@ import pytest
 from flask import Flask
 
 from moderation import create_app
-from moderation.storage import get_decision, hash_pii, log_decisions
+from moderation.engine.model import Decision
+from moderation.storage import Entry, Submission, get_decision, hash_pii
+from moderation.web.decision_log import log_decided
 
 
 def mode(path: Path) -> int:
@@ -66,7 +68,7 @@ def test_hashed_pii_uses_a_key_made_once_in_the_instance_folder(app_config: dict
     assert (instance / "pii-key").read_text().strip() == key
     assert make(app_config, instance).config["PII_HASH_SALT"] == key  # the same key for every process and restart
     with first.app_context():
-        [decision_id] = log_decisions([_record({"email": "ann@example.org", "ip": "192.0.2.1"})])
+        [decision_id] = log_decided([_record({"email": "ann@example.org", "ip": "192.0.2.1"})])
         stored = get_decision(decision_id)
     assert stored is not None
     assert stored["author"]["email"] == hash_pii("ann@example.org", key)
@@ -96,13 +98,5 @@ def test_a_configured_salt_is_used_and_a_short_one_warned_about(
     assert not (instance / "pii-key").exists()  # no instance key is made when a salt is configured
 
 
-def _record(author: dict[str, str]) -> dict[str, object]:
-    return {
-        "source": "api",
-        "text": "hello",
-        "author": author,
-        "decision": "approve",
-        "categories": [],
-        "reasons": [],
-        "ruleset": "test",
-    }
+def _record(author: dict[str, str]) -> Entry:
+    return Submission(source="api", text="hello", author=author), Decision("approve", (), (), "test")

@@ -191,6 +191,6 @@ def test_a_failure_inside_is_google_internal_without_details(app: Flask, client:
     def broken(*args: Any, **kwargs: Any) -> None:
         raise RuntimeError("database on fire: secret details")
 
-    monkeypatch.setattr("moderation.integrations.perspective_api.log_decisions", broken)
+    monkeypatch.setattr("moderation.integrations.perspective_api.log_decided", broken)
     error = google_error(client.post(f"{ANALYZE}?key={KEYS['submit']}", json=GOOD), 500, "INTERNAL")
     assert "secret" not in error["message"]

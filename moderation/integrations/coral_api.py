@@ -11,7 +11,8 @@ from flask.views import MethodView
 
 from ..api import Blueprint
 from ..rulebook import get_rulebook
-from ..storage import log_decisions, log_record
+from ..storage import Submission
+from ..web.decision_log import log_decided
 from . import coral
 from .coral_schemas import CoralRequestSchema, CoralResponseSchema
 
@@ -65,8 +66,8 @@ def require_coral_signature(view: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
-def _log_fields(request_body: dict[str, Any], text: str) -> dict[str, Any]:
-    """The decision log's comment fields for a Coral request (Coral sends no id of the comment itself)."""
+def _submission(request_body: dict[str, Any], text: str) -> Submission:
+    """What the decision log keeps of a Coral request (Coral sends no id of the comment itself)."""
     comment = request_body["comment"]
     author = request_body.get("author") or {}
     story = request_body.get("story") or {}
@@ -75,15 +76,15 @@ def _log_fields(request_body: dict[str, Any], text: str) -> dict[str, Any]:
         context.append(f"role={author['role']}")
     if comment.get("parent_id"):
         context.append(f"parentID={comment['parent_id']}")
-    return {
-        "text": text,
-        "site": (request_body.get("site") or {}).get("id"),
+    return Submission(
+        source="coral",
+        text=text,
+        site=(request_body.get("site") or {}).get("id"),
         # The log's comment id column is the only free-text slot; it names the action, role and parent.
-        "comment_id": " ".join(context)[:200],
-        "language": None,
-        "author": {"id": author["id"]} if author.get("id") else None,
-        "article": {key: story[key] for key in ("id", "url") if story.get(key)} or None,
-    }
+        comment_id=" ".join(context)[:200],
+        author={"id": author["id"]} if author.get("id") else None,
+        article={key: story[key] for key in ("id", "url") if story.get(key)} or None,
+    )
 
 
 @blp.route("")
@@ -103,6 +104,6 @@ class CoralModeration(MethodView):
         # two steps are done here, with the matches moved back onto the body so that text[start:end] holds in the log.
         site = coral.site_policy(request_body.get("site"), coral.parse_site_map(current_app.config["CORAL_SITES"]))
         decision = text.remap(get_rulebook().for_site(site).evaluate(text.text))
-        log_decisions([log_record(_log_fields(request_body, source), decision.to_dict(), "coral")])
+        log_decided([(_submission(request_body, source), decision)])
         result = coral.answer(decision, request_body["action"], current_app.config["CORAL_APPROVE"])
         return Response(status=204) if result is None else result

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
+from dataclasses import replace
 from http import HTTPStatus
 from typing import Any, TypeVar
 
@@ -15,8 +16,10 @@ from werkzeug.exceptions import HTTPException, InternalServerError
 from ..api import Blueprint
 from ..config import MAX_BODY_BYTES
 from ..engine.language import detect_language, primary_language
+from ..engine.model import Decision
 from ..rulebook import get_rulebook
-from ..storage import UnknownDecisionError, add_feedback, find_logged_decision, log_decisions, log_record, review_decision, text_digest
+from ..storage import Submission, UnknownDecisionError, add_feedback, find_logged_decision, review_decision, text_digest
+from ..web.decision_log import log_decided
 from ..web.guards import parse_json_body
 from ..web.guards import read_body as read_raw_body
 from . import coral
@@ -166,20 +169,21 @@ def _languages(request_body: dict[str, Any], text: str, covered: tuple[str, ...]
     return languages, detected, uncovered
 
 
-def _log(request_body: dict[str, Any], decision: dict[str, Any], language: str) -> None:
+def _log(request_body: dict[str, Any], decision: Decision, language: str) -> None:
     """Log the decision as source `perspective`; with doNotStore, without the text or what the rules matched in it."""
     text = request_body["comment"]["text"]
     stored = not request_body["do_not_store"]
     if not stored:
-        decision = {**decision, "reasons": [{**reason, "matches": []} for reason in decision["reasons"]]}
-    comment = {
-        "text": text if stored else "",
-        "site": request_body.get("community_id"),
-        "comment_id": request_body.get("client_token"),
-        "language": language,
-    }
-    digest = text_digest(text, current_app.config["SECRET_KEY"])
-    log_decisions([{**log_record(comment, decision, SOURCE), "text_digest": digest}])
+        decision = replace(decision, reasons=tuple(replace(reason, matches=()) for reason in decision.reasons))
+    submission = Submission(
+        source=SOURCE,
+        text=text if stored else "",
+        site=request_body.get("community_id"),
+        comment_id=request_body.get("client_token"),
+        language=language,
+        text_digest=text_digest(text, current_app.config["SECRET_KEY"]),
+    )
+    log_decided([(submission, decision)])
 
 
 @blp.route("/comments:analyze")
@@ -212,7 +216,7 @@ class AnalyzeComment(MethodView):
             names = []
         assessment = ruleset.assess(text)
         decision = plain.remap(assessment.decision) if plain is not None else assessment.decision
-        _log(request_body, decision.to_dict(), languages[0])
+        _log(request_body, decision, languages[0])
         to_utf16 = utf16_offsets(source)
 
         def spans(start: int, end: int) -> tuple[int, int]:

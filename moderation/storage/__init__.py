@@ -34,7 +34,7 @@ from .queries import (
     review_decision,
     review_decisions,
 )
-from .rows import PII_MODES, hash_pii, is_decision_id, log_record, new_decision_id
+from .rows import PII_MODES, Entry, Submission, hash_pii, is_decision_id, new_decision_id
 from .tables import REVIEW_STATUSES, VERDICTS, decision_hits, decision_reviews, decisions, metadata
 from .writer import LogUnavailableError, log_decisions
 
@@ -48,7 +48,9 @@ __all__ = [
     "Count",
     "DecisionFilter",
     "DecisionPage",
+    "Entry",
     "LogUnavailableError",
+    "Submission",
     "UnknownDecisionError",
     "add_feedback",
     "article_decisions",
@@ -73,7 +75,6 @@ __all__ = [
     "iter_decisions",
     "list_decisions",
     "log_decisions",
-    "log_record",
     "make_engine",
     "metadata",
     "neighbour_ids",

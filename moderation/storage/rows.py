@@ -1,4 +1,4 @@
-"""Log rows from decision records: time-ordered ids, the author privacy setting, a decision row and its hits."""
+"""Log rows from decided submissions: time-ordered ids, the author privacy setting, a decision row and its hits."""
 
 from __future__ import annotations
 
@@ -9,30 +9,46 @@ import re
 import secrets
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
+
+from ..engine.model import Decision
 
 PII_MODES = ("plain", "hashed", "none")
 _ID = re.compile(r"[0-9a-f]{32}")
 
 
-def log_record(comment: dict[str, Any], body: dict[str, Any], source: str) -> dict[str, Any]:
-    """The log record of one decision, whichever endpoint decided (`body` is Decision.to_dict()); the text as submitted."""
-    return {
-        "source": source,
-        "site": comment.get("site"),
-        "comment_id": comment.get("comment_id"),
-        "language": comment.get("language"),
-        "text": comment["text"],
-        "author": comment.get("author"),
-        "article": comment.get("article"),
-        "decision": body["decision"],
-        "categories": body["categories"],
-        "reasons": body["reasons"],
-        "ruleset": body["ruleset"],
-        "policy": body.get("policy"),  # the site whose overlay decided, or "default"
-    }
+@dataclass(frozen=True, slots=True)
+class Submission:
+    """A decided comment as the log keeps it: the door it came through, its text as submitted, what the site said of it."""
+
+    source: str  # api, batch, coral, perspective
+    text: str
+    site: str | None = None
+    comment_id: str | None = None
+    language: str | None = None  # the site's label, else the language detected
+    author: Mapping[str, Any] | None = None
+    article: Mapping[str, Any] | None = None
+    text_digest: str | None = None  # keyed digest of the text, for Perspective's suggestscore
+
+    @classmethod
+    def of_comment(cls, comment: Mapping[str, Any], source: str, language: str | None = None) -> Submission:
+        """The submission of a comment body as the API loaded it (CommentSchema); `language` when the site sent none."""
+        return cls(
+            source=source,
+            text=comment["text"],
+            site=comment.get("site"),
+            comment_id=comment.get("comment_id"),
+            language=comment.get("language") or language,
+            author=comment.get("author"),
+            article=comment.get("article"),
+        )
+
+
+# What the log writes: a submission and the engine's decision on it, typed down to the rows.
+Entry = tuple[Submission, Decision]
 
 
 _id_lock = threading.Lock()
@@ -76,10 +92,10 @@ def is_decision_id(value: str) -> bool:
 # --- privacy --------------------------------------------------------------------------------------------
 
 
-def protect_author(author: dict[str, Any] | None, mode: str, salt: str = "") -> dict[str, Any] | None:
+def protect_author(author: Mapping[str, Any] | None, mode: str, salt: str = "") -> dict[str, Any] | None:
     """Apply the PII setting to an author: e-mail and IP kept plain, hashed (keyed SHA-256) or dropped."""
     if not author:
-        return author
+        return None if author is None else {}
     if mode not in PII_MODES:
         raise ValueError(f"STORE_AUTHOR_PII must be one of {', '.join(PII_MODES)}, not {mode!r}")
     protected = dict(author)
@@ -104,38 +120,49 @@ def hash_pii(value: str, salt: str = "") -> str:
 # --- rows -----------------------------------------------------------------------------------------------
 
 
-def decision_rows(records: Sequence[dict[str, Any]], pii: str, salt: str = "") -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """The `decisions` rows (each with a new id) and the `decision_hits` rows of decision records."""
+def decision_rows(entries: Sequence[Entry], pii: str, salt: str = "") -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The `decisions` rows (each with a new id) and the `decision_hits` rows of decided submissions."""
     now = datetime.now(UTC)
     rows: list[dict[str, Any]] = []
     hits: list[dict[str, Any]] = []
-    for record in records:
+    for submission, decision in entries:
         decision_id = new_decision_id()
-        author = protect_author(record.get("author"), pii, salt)
-        article = record.get("article") or {}
+        author = protect_author(submission.author, pii, salt)
+        article = submission.article or {}
         rows.append(
             {
-                **record,
-                "author": author,
                 "id": decision_id,
                 "created_at": now,
-                "status": record["decision"],
+                "source": submission.source,
+                "site": submission.site,
+                "comment_id": submission.comment_id,
+                "language": submission.language,
+                "text": submission.text,
+                "author": author,
+                "article": submission.article,
+                "decision": decision.decision,
+                "categories": list(decision.categories),
+                "reasons": [reason.to_dict() for reason in decision.reasons],
+                "ruleset": decision.ruleset,
+                "policy": decision.policy,
+                "status": decision.decision,
                 "review_status": "unreviewed",
                 "review_count": 0,
                 "author_id": (author or {}).get("id"),
                 "article_id": article.get("id"),
                 "article_url": article.get("url"),
+                "text_digest": submission.text_digest,
             }
         )
         hits.extend(
             {
                 "decision_id": decision_id,
                 "created_at": now,
-                "rule": reason["rule"],
-                "category": reason["category"],
-                "subcategory": reason.get("subcategory"),
-                "mode": reason["mode"],
+                "rule": reason.rule,
+                "category": reason.category,
+                "subcategory": reason.subcategory,
+                "mode": reason.mode,
             }
-            for reason in record["reasons"]
+            for reason in decision.reasons
         )
     return rows, hits

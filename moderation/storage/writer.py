@@ -18,13 +18,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from flask import current_app, has_app_context
-from sqlalchemy import Connection, Engine, select
+from sqlalchemy import Connection, Dialect, Engine, Table, select
 from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, StatementError
 from werkzeug.exceptions import ServiceUnavailable
 
-from .engine import ATTEMPTS, is_dropped_connection, resolve_engine
-from .rows import decision_rows
+from .engine import ATTEMPTS, is_dropped_connection
+from .rows import Entry, decision_rows
 from .tables import decision_hits, decisions
 
 log = logging.getLogger(__name__)
@@ -50,10 +49,11 @@ class LogUnavailableError(ServiceUnavailable):
 
 @dataclass(eq=False)
 class _Write:
-    """The rows of one log_decisions call and, once its transaction ended, whether it failed."""
+    """The rows of one log_decisions call, as the driver takes them, and once its transaction ended, whether it failed."""
 
-    rows: list[dict[str, Any]]
-    hits: list[dict[str, Any]]
+    rows: list[Any]
+    hits: list[Any]
+    first_id: str | None  # the id of its first decision: a write's rows are committed all or none
     # Made when the write is, not at import: under gevent it must be the patched (cooperative) Event.
     done: threading.Event = field(default_factory=lambda: threading.Event())
     error: BaseException | None = None
@@ -89,6 +89,36 @@ def _blames_the_rows(error: BaseException) -> bool:
     return isinstance(error, StatementError) and not isinstance(error, DBAPIError)
 
 
+class DriverInsert:
+    """An INSERT of whole rows into a table, compiled once for the engine's driver and run with the driver's parameters.
+
+    The log writes thousands of rows a second: SQLAlchemy's per-execution work (statement cache look-up, parameter
+    processing by name) cost more than SQLite's own insert. Here each column's conversion (JSON, SQLite's datetimes)
+    is the one SQLAlchemy would apply, taken once from the column types, and the SQL is what it would send.
+    """
+
+    def __init__(self, table: Table, dialect: Dialect, generated: tuple[str, ...] = ()):
+        columns = [column for column in table.columns if column.name not in generated]
+        compiled = table.insert().compile(dialect=dialect, column_keys=[column.name for column in columns])
+        self.sql = str(compiled)
+        converters = {column.name: column.type.dialect_impl(dialect).bind_processor(dialect) for column in columns}
+        # qmark drivers (sqlite3) take tuples in the statement's order, pyformat ones (psycopg) dicts by name.
+        self.positional = bool(compiled.positional)
+        self.names = list(compiled.positiontup or ()) if self.positional else list(converters)
+        self.converters = [(name, converters[name]) for name in self.names]
+
+    def parameters(self, rows: list[dict[str, Any]]) -> list[Any]:
+        """The rows' values as the driver takes them (a column a row leaves out is NULL)."""
+        converters = self.converters
+        if self.positional:
+            return [tuple(row.get(name) if convert is None else convert(row.get(name)) for name, convert in converters) for row in rows]
+        return [{name: row.get(name) if convert is None else convert(row.get(name)) for name, convert in converters} for row in rows]
+
+    def execute(self, connection: Connection, parameters: list[Any]) -> None:
+        """Insert rows (their parameters()) on the connection, in its transaction: one executemany."""
+        connection.exec_driver_sql(self.sql, parameters)
+
+
 class LogWriter:
     """The group-commit writer of one engine in one process; its threads start on demand, after any fork."""
 
@@ -102,6 +132,8 @@ class LogWriter:
         # With real threads a write that finds nothing queued commits in its own thread, saving two thread switches.
         # Under gevent it queues instead: a SQLite commit never yields, so one in each request would never be shared.
         self._commits_in_caller = not _gevent_patched()
+        self._decisions = DriverInsert(decisions, engine.dialect)
+        self._hits = DriverInsert(decision_hits, engine.dialect, generated=("id",))
         # Made here, in the process and after the monkey-patching that will use them (threads or gevent).
         self._lock = threading.Lock()
         self._changed = threading.Condition(self._lock)  # a write was queued or a transaction ended
@@ -118,7 +150,12 @@ class LogWriter:
 
     def write(self, rows: list[dict[str, Any]], hits: list[dict[str, Any]]) -> None:
         """Commit the rows, with whatever else is queued; LogUnavailableError when they could not be committed."""
-        pending = _Write(rows, hits)
+        try:
+            # Converted here, in the caller: a value no column takes fails its own request, not a shared transaction.
+            pending = _Write(self._decisions.parameters(rows), self._hits.parameters(hits), rows[0]["id"] if rows else None)
+        except Exception as error:
+            log.error("decision log: a write's values could not be converted: %s", error)
+            raise LogUnavailableError() from error
         with self._lock:
             self._waiting += 1
             in_caller = self._commits_in_caller and not self._queue and self._active < self.max_transactions
@@ -237,11 +274,10 @@ class LogWriter:
                     todo = batch if attempt == 1 else _not_yet_stored(connection, batch)
                     rows = [row for pending in todo for row in pending.rows]
                     hits = [hit for pending in todo for hit in pending.hits]
-                    # One statement per table, executed with the parameters of every row (executemany).
                     if rows:
-                        connection.execute(decisions.insert(), rows)
+                        self._decisions.execute(connection, rows)
                     if hits:
-                        connection.execute(decision_hits.insert(), hits)
+                        self._hits.execute(connection, hits)
                 return
             except DBAPIError as error:
                 if not is_dropped_connection(error) or attempt == ATTEMPTS:
@@ -251,9 +287,9 @@ class LogWriter:
 
 def _not_yet_stored(connection: Connection, batch: list[_Write]) -> list[_Write]:
     """The writes of batch whose decisions are not in the log (a write's rows are committed all or none)."""
-    first_ids = [pending.rows[0]["id"] for pending in batch if pending.rows]
+    first_ids = [pending.first_id for pending in batch if pending.first_id is not None]
     stored = set(connection.scalars(select(decisions.c.id).where(decisions.c.id.in_(first_ids))))
-    return [pending for pending in batch if pending.rows and pending.rows[0]["id"] not in stored]
+    return [pending for pending in batch if pending.first_id is not None and pending.first_id not in stored]
 
 
 _writers: weakref.WeakKeyDictionary[Engine, LogWriter] = weakref.WeakKeyDictionary()
@@ -268,17 +304,13 @@ def writer_for(engine: Engine) -> LogWriter:
     return writer
 
 
-def log_decisions(records: Sequence[dict[str, Any]], *, engine: Engine | None = None, pii: str | None = None) -> list[str]:
-    """Write decision records (and their rule hits) durably, all or none, and return their new ids.
+def log_decisions(entries: Sequence[Entry], *, engine: Engine, pii: str = "hashed", salt: str = "") -> list[str]:
+    """Write decided submissions (and their rule hits) durably, all or none, and return their new ids.
 
+    `pii` and `salt` are the author privacy setting and the key of hashed e-mails and IPs (rows.protect_author).
     Raises LogUnavailableError (HTTP 503) when they could not be written.
     """
-    salt = ""
-    if pii is None:
-        pii = current_app.config.get("STORE_AUTHOR_PII", "hashed") if has_app_context() else "hashed"
-    if has_app_context():
-        salt = current_app.config.get("PII_HASH_SALT") or ""
-    rows, hits = decision_rows(records, pii, salt)
+    rows, hits = decision_rows(entries, pii, salt)
     if rows:
-        writer_for(resolve_engine(engine)).write(rows, hits)
+        writer_for(engine).write(rows, hits)
     return [row["id"] for row in rows]

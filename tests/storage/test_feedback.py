@@ -6,17 +6,17 @@ from datetime import UTC, datetime, timedelta
 
 from flask import Flask
 from flask.testing import FlaskCliRunner
-from logdata import record
+from logdata import log_decisions, record
 from sqlalchemy import inspect, select, update
 
 from moderation.cli import main
 from moderation.storage import (
+    Entry,
     add_feedback,
     decisions,
     feedback,
     feedback_stats,
     find_logged_decision,
-    log_decisions,
     purge_feedback,
     text_digest,
 )
@@ -24,9 +24,9 @@ from moderation.storage import (
 KEY = "a-secret-key"
 
 
-def perspective(text: str, decision: str = "approve", **fields: object) -> dict[str, object]:
-    """A Perspective decision record as the analyze endpoint logs it."""
-    return {**record("", decision), "source": "perspective", "text_digest": text_digest(text, KEY), **fields}
+def perspective(text: str, decision: str = "approve", **fields: object) -> Entry:
+    """A Perspective decision as the analyze endpoint logs it."""
+    return record("", decision, **{"source": "perspective", "text_digest": text_digest(text, KEY), **fields})
 
 
 def suggestion(text: str = "some text", verdict: str = "reject", **fields: object) -> dict[str, object]:
@@ -72,7 +72,7 @@ def test_found_by_token_first_then_by_text(log_app: Flask) -> None:
 
 def test_only_perspective_decisions_and_the_newest_are_found(log_app: Flask) -> None:
     with log_app.app_context():
-        log_decisions([{**perspective("same text"), "source": "api"}])
+        log_decisions([perspective("same text", source="api")])
         assert find_logged_decision(source="perspective", client_token=None, digest=text_digest("same text", KEY), site=None) is None
         [older] = log_decisions([perspective("same text", "approve")])
         [newer] = log_decisions([perspective("same text", "reject")])

@@ -15,12 +15,12 @@ from typing import Any
 
 import pytest
 from flask import Flask
-from logdata import assert_error, get, reason, record, submit
+from logdata import assert_error, get, log_decisions, reason, record, submit
 from sqlalchemy import Engine, create_engine, event, func, select, text
 from testkit import KEYS
 
 from moderation import create_app
-from moderation.storage import LogUnavailableError, decision_hits, decisions, log_decisions, make_engine
+from moderation.storage import LogUnavailableError, decision_hits, decisions, make_engine
 from moderation.storage import writer as writer_module
 from moderation.storage.rows import decision_rows
 from moderation.storage.writer import writer_for
@@ -270,10 +270,11 @@ def test_a_forked_worker_starts_its_own_writer(log_app: Flask) -> None:
 GEVENT_CHILD = """
 import json, os, sys
 from sqlalchemy import event, func, select
-from moderation.storage import decisions, log_decisions, make_engine, upgrade_to_head
+from moderation.engine.model import Decision
+from moderation.storage import Submission, decisions, log_decisions, make_engine, upgrade_to_head
 
 def record(n):
-    return {"source": "api", "text": f"comment {n}", "decision": "approve", "categories": [], "reasons": [], "ruleset": "t"}
+    return Submission(source="api", text=f"comment {n}"), Decision("approve", (), (), "t")
 
 engine = make_engine(sys.argv[1])
 upgrade_to_head(engine)

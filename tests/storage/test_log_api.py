@@ -10,10 +10,8 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from logdata import get, reason, record, submit
+from logdata import get, log_decisions, reason, record, submit
 from testkit import KEYS, bearer
-
-from moderation.storage import log_decisions
 
 AUTHOR = {"id": "u1", "name": "Ann", "email": "ann@example.org", "ip": "192.0.2.1"}
 

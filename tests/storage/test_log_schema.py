@@ -9,12 +9,12 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from flask import Flask
 from flask.testing import FlaskCliRunner
-from logdata import reason, record
+from logdata import legacy_row, log_decisions, reason, record
 from sqlalchemy import JSON, Column, DateTime, MetaData, String, Table, Text, inspect, select, update
 
 from moderation import create_app
 from moderation.cli import main
-from moderation.storage import DecisionFilter, decision_hits, decisions, get_decision, list_decisions, log_decisions, make_engine
+from moderation.storage import DecisionFilter, decision_hits, decisions, get_decision, list_decisions, make_engine
 from moderation.storage.migrate import current_revision, head_revision, upgrade_to_head
 
 
@@ -82,7 +82,7 @@ def test_a_log_from_before_migrations_is_adopted(database_url: str) -> None:
             table.insert(),
             [
                 {
-                    **record("Old threat", "reject", [reason("threats/kill-you", "threat")]),
+                    **legacy_row(record("Old threat", "reject", [reason("threats/kill-you", "threat")])),
                     "author": {"id": "u1"},
                     "article": {"id": "a1", "url": "https://x.example/1"},
                     "id": old_id,

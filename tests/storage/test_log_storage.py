@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 from flask import Flask
-from logdata import reason, record
+from logdata import log_decisions, reason, record
 from sqlalchemy import func, select, update
 
 from moderation.storage import (
@@ -22,7 +22,6 @@ from moderation.storage import (
     hash_pii,
     iter_decisions,
     list_decisions,
-    log_decisions,
     purge_decisions,
     review_decision,
 )

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 from flask import Flask
-from logdata import reason, record
+from logdata import log_decisions, reason, record
 from sqlalchemy import func, select
 
 from moderation.storage import (
@@ -19,7 +19,6 @@ from moderation.storage import (
     count_decisions,
     decision_reviews,
     get_decision,
-    log_decisions,
     neighbour_ids,
     review_decision,
     review_decisions,
