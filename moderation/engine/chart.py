@@ -11,6 +11,8 @@ the budget is still decided on what was found, and says so.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from itertools import compress
+from typing import TYPE_CHECKING
 
 from .lattice import Lattice
 from .symbols import Sym
@@ -25,7 +27,12 @@ class WorkBudgetError(Exception):
 
 
 class Chart:
-    """Matches of every word set in one comment, and the memo of every symbol's matches."""
+    """Matches of every word set in one comment, and the memo of every symbol's matches.
+
+    `sentence` is each position's sentence number, read from the lattice (which computes them) on first use.
+    """
+
+    sentence: list[int]
 
     __slots__ = (
         "_mentions",
@@ -41,15 +48,14 @@ class Chart:
         "modifier",
         "modifier_first",
         "present",
+        "sentence",
         "single",
         "size",
         "steps",
         "stride",
     )
 
-    def __init__(
-        self, lattice: Lattice, root: TrieNode, safe_words: frozenset[str], modifier: Sym | None, limit: int, capitalized: int = 0
-    ):
+    def __init__(self, lattice: Lattice, root: TrieNode, safe_words: frozenset[str], modifier: Sym | None, limit: int):
         self.lattice = lattice
         self.size = size = lattice.size
         self.stride = size + 1
@@ -67,15 +73,38 @@ class Chart:
         self._mentions: dict[int, int] = {}
         self._starts: dict[int, list[int]] = {}
         self._fill(root, safe_words)
-        if capitalized:
-            for position in lattice.capitalized():
-                self.single[position] |= capitalized
-                self.cellmask[position] |= capitalized
-                self.by_mask.setdefault(capitalized, []).append(position)
         present = 0
         for mask in self.by_mask:
             present |= mask
         self.present = present
+
+    if not TYPE_CHECKING:  # (hidden from mypy, which would otherwise accept any attribute name)
+
+        def __getattr__(self, name: str) -> list[int]:
+            # `sentence` is an unset slot until first read: symbols read it per step, a plain attribute is cheapest.
+            if name == "sentence":
+                self.sentence = sentence = self.lattice.sentence
+                return sentence
+            raise AttributeError(name)
+
+    def capitalization_matters(self) -> bool:
+        """False when the comment has no capital letter: no word can be written as a name."""
+        folded = self.lattice.folded
+        return folded is not None and not folded.original.islower()
+
+    def mark_capitalized(self, bit: int) -> bool:
+        """Mark the words written with a capital inside a sentence with the {capitalized} word set; True when any is.
+
+        Called before any symbol reads the chart (the candidate index decides whether it is needed).
+        """
+        positions = self.lattice.capitalized()
+        for position in positions:
+            self.single[position] |= bit
+            self.cellmask[position] |= bit
+        if positions:
+            self.by_mask.setdefault(bit, []).extend(positions)
+            self.present |= bit
+        return bool(positions)
 
     def _add(self, start: int, end: int, mask: int) -> None:
         """Record a phrase of several tokens, or another reading, spanning [start, end)."""
@@ -92,20 +121,25 @@ class Chart:
             positions.append(start)
 
     def _fill(self, root: TrieNode, safe_words: frozenset[str]) -> None:
-        """Look every edge up in the trie and follow multi-word phrases (bounded by the trie's depth).
+        """Look every token up in the trie and follow multi-word phrases (bounded by the trie's depth).
 
-        This is the engine's hottest loop: memo lookups and cell updates are written out inline.
+        This is the engine's hottest loop: memo lookups and cell updates are written out inline. The
+        phrases going on from a token are followed token by token, all their nodes together; only a
+        phrase that goes on over another reading (an edge) waits in `pending`.
         """
         forms, extra, size = self.lattice.forms, self.lattice.extra, self.size
         single, cellmask, by_mask = self.single, self.cellmask, self.by_mask
+        add = self._add
         root_memo = root._memo
         pending: list[tuple[int, TrieNode, int]] = []
+        walked = 0
         for start in range(size):
             spelt = forms[start]
             found = root_memo.get(spelt[0] if len(spelt) == 1 else spelt)
             if found is None:
                 found = root.step(spelt, safe_words)
             mask, onward = found
+            nodes: Sequence[TrieNode] = onward
             if mask:
                 single[start] = mask
                 cellmask[start] = mask
@@ -114,45 +148,57 @@ class Chart:
                     by_mask[mask] = [start]
                 else:
                     positions.append(start)
-            if onward:
-                for node in onward:
-                    pending.append((start, node, start + 1))
-            if extra:
-                for end, other in extra.get(start, ()):
+            here = start + 1
+            while nodes:
+                walked += len(nodes)
+                if here >= size:
+                    break
+                spelt = forms[here]
+                key = spelt[0] if len(spelt) == 1 else spelt
+                following: list[TrieNode] = []
+                for node in nodes:
+                    found = node._memo.get(key)
+                    if found is None:
+                        found = node.step(spelt, safe_words)
+                    mask, onward = found
+                    if mask:
+                        add(start, here + 1, mask)
+                    if onward:
+                        following.extend(onward)
+                    if extra and here in extra:
+                        for end, other in extra[here]:
+                            mask, onward = node.step(other, safe_words)
+                            if mask:
+                                add(start, end, mask)
+                            pending.extend((start, child, end) for child in onward)
+                nodes = following
+                here += 1
+            if extra and start in extra:
+                for end, other in extra[start]:
                     mask, onward = root.step(other, safe_words)
                     if mask:
-                        self._add(start, end, mask)
-                    for node in onward:
-                        pending.append((start, node, end))
-        walked = 0
-        # Multi-word phrases: each pending node waits for the token at its position.
+                        add(start, end, mask)
+                    pending.extend((start, node, end) for node in onward)
+        # Phrases that go on after another reading: each pending node waits for the token at its position.
         while pending:
             walked += 1
             start, node, here = pending.pop()
             if here >= size:
                 continue
             spelt = forms[here]
-            found = node._memo.get(spelt[0] if len(spelt) == 1 else spelt)
-            if found is None:
-                found = node.step(spelt, safe_words)
-            mask, onward = found
+            mask, onward = node.step(spelt, safe_words)
             if mask:
-                self._add(start, here + 1, mask)
+                add(start, here + 1, mask)
             for child in onward:
                 pending.append((start, child, here + 1))
             if extra:
                 for end, other in extra.get(here, ()):
                     mask, onward = node.step(other, safe_words)
                     if mask:
-                        self._add(start, end, mask)
+                        add(start, end, mask)
                     for child in onward:
                         pending.append((start, child, end))
         self.filled = size + sum(len(edges) for edges in extra.values()) + walked
-
-    @property
-    def sentence(self) -> list[int]:
-        """Each position's sentence number (the lattice computes them on first use)."""
-        return self.lattice.sentence
 
     def ends(self, symbol: Sym, position: int) -> Sequence[int]:
         """Where a match of the symbol starting at `position` can end (remembered per symbol and position)."""
@@ -175,11 +221,16 @@ class Chart:
         known = self._starts.get(first)
         if known is not None:
             return known
-        found: set[int] = set()
-        for mask, positions in self.by_mask.items():
-            if mask & first:
-                found.update(positions)
-        ordered = self._starts[first] = sorted(found)
+        if self.size <= 4 * len(self.by_mask):
+            # Few tokens for the masks found: test every position's mask, in C.
+            ordered = list(compress(range(self.size), map(first.__and__, self.cellmask)))
+        else:
+            found: set[int] = set()
+            for mask, positions in self.by_mask.items():
+                if mask & first:
+                    found.update(positions)
+            ordered = sorted(found)
+        self._starts[first] = ordered
         return ordered
 
     def skip_modifiers(self, positions: set[int], sentence: int) -> set[int]:

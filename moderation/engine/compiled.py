@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from enum import IntEnum
 from typing import Any
 
 import ahocorasick
@@ -14,12 +15,22 @@ from .symbols import Sym
 from .trie import TrieNode
 
 
+class EntryKind(IntEnum):
+    """What an entry is for. An IntEnum: the passes compare kinds per candidate, and int comparison is what that costs."""
+
+    HIT = 0  # a rule's template
+    EXCEPTION = 1  # one of its `unless` templates (or `unless_patterns`)
+    NEAR = 2  # a cue word that cancels its hits nearby (`unless_near`)
+    ALLOW = 3  # an allowed phrase of settings.yml (any rule)
+    MENTION = 4  # a frame that mentions rather than uses words ("the word ...", "he said ...")
+
+
 @dataclass(frozen=True, slots=True)
 class Entry:
-    """A symbol the ruleset looks for: whose it is, what kind, and the word sets it needs."""
+    """A symbol the ruleset looks for: whose it is (-1: no rule's), what kind, and the word sets it needs."""
 
     rule: int
-    kind: int
+    kind: EntryKind
     symbol: Sym
     needs: tuple[int, ...]
     anchored: bool
@@ -28,6 +39,7 @@ class Entry:
     key: int = 0  # the rarest word sets it needs, when not its first part: a match starts within `reach` before one
     reach: int = 0
     of: frozenset[str] = frozenset()  # a cue's words of the hit it may cancel (all hits when empty)
+    ordered: bool = False  # a series of several needs: matched only when they stand in order in one sentence
 
 
 @dataclass(frozen=True, slots=True)

@@ -143,11 +143,28 @@ _PRICE = re2.compile(
 )
 
 # Cheap necessary conditions, checked first: most comments hold no link, digits or money, and one
-# search with a simple pattern costs far less than a call into RE2 per detector.
+# search with a simple pattern (or a few substring tests) costs far less than a call into RE2 per detector.
 _LINK_HINT = re.compile(r"https?:|www\.|\.(?:" + _TLDS + r")\b")
 _PHONE_HINT = re.compile(r"\d[\d ().-]{6}")
-_MONEY_HINT = re.compile(r"[$€£]|dollar|usd|buck|euro|pound")
-_PRICE_HINT = re.compile(r"[$€£%]|dollar|usd|buck|euro|pound")
+_DIGIT = re.compile(r"\d")
+
+
+def _has_digit(text: str) -> bool:
+    """True when the text holds a digit; in ASCII text by substring tests, which scan faster than a pattern."""
+    if not text.isascii():
+        return _DIGIT.search(text) is not None
+    return (
+        "0" in text or "1" in text or "2" in text or "3" in text or "4" in text
+        or "5" in text or "6" in text or "7" in text or "8" in text or "9" in text
+    )  # fmt: skip
+
+
+def _money_hint(text: str) -> bool:
+    """True when the text holds a currency sign or the name of a currency ("$", "dollars", "usd", "bucks", "euros")."""
+    return (
+        "$" in text or "\u20ac" in text or "\u00a3" in text
+        or "dollar" in text or "usd" in text or "buck" in text or "euro" in text or "pound" in text
+    )  # fmt: skip
 
 
 def host_of(url: str) -> str:
@@ -272,7 +289,7 @@ def find_phones(text: str, allowed_domains: frozenset[str]) -> list[Span]:
 
     Also numbers written to slip past a filter: digit by digit ("0 7 7 0 ...") or in words ("zero seven ...").
     """
-    spans = _phones(text) if _PHONE_HINT.search(text) else []
+    spans = _phones(text) if _has_digit(text) and _PHONE_HINT.search(text) else []
     reading = disguised(text)
     if reading is None:
         return spans
@@ -326,14 +343,14 @@ def find_handles(text: str, allowed_domains: frozenset[str]) -> list[Span]:
 
 def find_money(text: str, allowed_domains: frozenset[str]) -> list[Span]:
     """Amounts of money ("$500", "300 dollars")."""
-    if not _MONEY_HINT.search(text):
+    if not _money_hint(text):
         return []
     return [match.span() for match in _MONEY.finditer(text)]
 
 
 def find_prices(text: str, allowed_domains: frozenset[str]) -> list[Span]:
     """Prices offered ("only $9.99", "just 10 dollars", "$50 off", "20% off"), not amounts reported ("$4 billion")."""
-    if not _PRICE_HINT.search(text):
+    if "%" not in text and not _money_hint(text):
         return []
     return [match.span() for match in _PRICE.finditer(text)]
 

@@ -11,33 +11,21 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import ahocorasick
 
+from . import sentences
 from .normalize import FoldedText
 from .spelling import NO_READING, Speller
-from .tokens import LEET, MAX_FRAGMENT, ONE_LETTER_WORDS, Token, letter_runs, scan, spellings
+from .tokens import LEET, MAX_FRAGMENT, ONE_LETTER_WORDS, Scanner, Token, letter_runs, spellings
 
 Edge = tuple[int, tuple[str, ...]]
-# Sentence ends: ! or ? anywhere, a line break, a semicolon, an ellipsis; a full stop before a space
-# or the end, unless it follows a lone letter (an initial: "U.S. troops").
-# "!" inside a word is a letter ("k!ll"), not the end of a sentence.
-_SENTENCE_MARK = re.compile("[?;\n\u2026]|(?<!\\w)!|!(?!\\w)|\\.(?=\\s|$)")
-# Quotations, each kept short: a long stretch between two quote marks is more often badly paired marks.
-_QUOTES = re.compile(
-    r'"[^"\s](?:[^"\n]{0,148}[^"\s])?"'  # "straight"
-    "|\u201c[^\u201d\n]{1,150}\u201d"  # “curly”
-    "|\u201e[^\u201c\u201d\n]{1,150}[\u201c\u201d]"  # „low-high“
-    "|\u00ab[^\u00bb\n]{1,150}\u00bb"  # «guillemets»
-    "|\u00bb[^\u00ab\n]{1,150}\u00ab"  # »reversed«
-    r"|''[^'\n]{1,150}''"  # ``TeX-style'' (a backtick folds to ')
-    # 'single': the marks hug the quotation, and an apostrophe inside a word ("don't") is no mark.
-    r"|(?<![\w'])'(?=[^\s'])(?:[^'\n]|(?<=\w)'(?=\w)){1,150}?(?<=\S)'(?![\w'])"
-)
 _HYPHEN = re.compile(r"-")
 # A capital then a small letter at the start of a word: "Erdogan", "McCain" (not "I", not "NATO").
 _TITLE_CASE = re.compile(r"(?<![\w'])[A-Z\u00c0-\u00de][a-z\u00df-\u00ff]")
-_CAMEL = re.compile(r"(?<=[a-z\u00df-\u00ff])(?=[A-Z\u00c0-\u00de])")
+# A small letter before a capital: the cut is after it (matched on the small letter, which scans faster than a lookbehind).
+_CAMEL = re.compile(r"[a-z\u00df-\u00ff](?=[A-Z\u00c0-\u00de])")
 # Runs of spaced-out letters are read as words from this length ("f u c k", "r e f u g e e").
 MIN_JOINED_LETTERS = 3
 # Three single letters at most two characters apart: the cheap test that a comment may spell a word out.
@@ -47,7 +35,9 @@ _LETTERS_HINT = re.compile(r"(?<![\w@$*!|'])[\w@$*!|'][^\w\n]{1,2}[\w@$*!|'][^\w
 class Lattice:
     """Primary tokens (text spans and spellings), other readings as edges; sentences and quotations on first use."""
 
-    __slots__ = ("_quotes", "_sentence", "_sentence_ends", "ends", "extra", "folded", "forms", "starts", "text")
+    __slots__ = ("_quotes", "_sentence_ends", "ends", "extra", "folded", "forms", "sentence", "starts", "text")
+    # Each token's sentence number: an unset slot until first read (a comment no template is tried on needs none).
+    sentence: list[int]
 
     def __init__(
         self,
@@ -66,7 +56,6 @@ class Lattice:
         self.forms = forms
         self.extra: dict[int, list[Edge]] = extra or {}
         self._sentence_ends = sentence_ends
-        self._sentence: list[int] | None = None
         self._quotes: list[tuple[int, int]] | None = None
 
     @property
@@ -74,22 +63,22 @@ class Lattice:
         """Number of primary tokens."""
         return len(self.forms)
 
-    @property
-    def sentence(self) -> list[int]:
-        """Each token's sentence number (computed on first use: a comment no template is tried on needs none)."""
-        if self._sentence is None:
-            if self._sentence_ends is None:
-                self._sentence_ends = _sentence_ends(self.text)
-            self._sentence = _sentences(self._sentence_ends, self.starts)
-        return self._sentence
+    if not TYPE_CHECKING:  # (hidden from mypy, which would otherwise accept any attribute name)
+
+        def __getattr__(self, name: str) -> list[int]:
+            if name == "sentence":
+                if self._sentence_ends is None:
+                    self._sentence_ends = sentences.find_ends(self.text)
+                self.sentence = sentence = sentences.numbers(self._sentence_ends, self.starts)
+                return sentence
+            raise AttributeError(name)
 
     @property
     def quotes(self) -> list[tuple[int, int]]:
         """Folded-text spans of the quotations (computed on first use)."""
         if self._quotes is None:
             text = self.text
-            marked = '"' in text or "'" in text or "\u201c" in text or "\u00ab" in text or "\u00bb" in text or "\u201e" in text
-            self._quotes = [match.span() for match in _QUOTES.finditer(text)] if marked else []
+            self._quotes = sentences.quotations(text)
         return self._quotes
 
     def char_span(self, start: int, end: int) -> tuple[int, int]:
@@ -140,29 +129,10 @@ def _camel_cuts(folded: FoldedText) -> list[int]:
     original = folded.original
     if original.islower() or original.isupper():
         return []
-    cuts = [match.start() for match in _CAMEL.finditer(original)]
+    cuts = [match.end() for match in _CAMEL.finditer(original)]
     if not cuts or isinstance(folded.starts, range):
         return cuts
     return [bisect.bisect_left(folded.starts, cut) for cut in cuts]
-
-
-def _sentence_ends(text: str) -> list[int]:
-    """Folded-text offsets where a sentence ends."""
-    ends = []
-    for match in _SENTENCE_MARK.finditer(text):
-        at = match.start()
-        if text[at] == "." and at >= 2 and text[at - 1].isalpha() and not text[at - 2].isalnum() and text[at - 2] != "'":
-            continue  # "U.S." or "J. Smith": an initial
-        ends.append(at)
-    return ends
-
-
-def _sentences(ends: list[int], starts: list[int]) -> list[int]:
-    """Each token's sentence, numbered by the sentence ends before it."""
-    if not ends:
-        return [0] * len(starts)
-    where = bisect.bisect_left
-    return [where(ends, start) for start in starts]
 
 
 def _split_token(token: Token, cuts: tuple[tuple[int, int], ...]) -> list[Token]:
@@ -215,48 +185,66 @@ def _written_as_name(folded: FoldedText, start: int, end: int, sentence_ends: li
     if previous_end < 0:
         return False  # the first word of the comment
     if sentence_ends is None:
-        sentence_ends = _sentence_ends(folded.text)
+        sentence_ends = sentences.find_ends(folded.text)
     index = bisect.bisect_left(sentence_ends, previous_end)
     return not (index < len(sentence_ends) and sentence_ends[index] < start)
 
 
-def _splice(tokens: list[Token], replaced: dict[int, list[Token]]) -> tuple[list[Token], dict[int, tuple[str, ...]]]:
-    """The tokens with each split one replaced by its parts; and the unsplit spellings by first part."""
-    result: list[Token] = []
+Tokens = tuple[list[int], list[int], list[tuple[str, ...]]]
+
+
+def _splice(tokens: Tokens, replaced: dict[int, list[Token]]) -> tuple[Tokens, dict[int, tuple[str, ...]]]:
+    """The tokens (parallel lists) with each split one replaced by its parts; and the unsplit spellings by first part."""
+    starts, ends, forms = tokens
+    new_starts: list[int] = []
+    new_ends: list[int] = []
+    new_forms: list[tuple[str, ...]] = []
     unsplit: dict[int, tuple[str, ...]] = {}
     done = 0
     for index in sorted(replaced):
-        result.extend(tokens[done:index])  # the tokens between two split ones, copied whole
-        unsplit[len(result)] = tokens[index].forms
-        result.extend(replaced[index])
+        # the tokens between two split ones, copied whole
+        new_starts.extend(starts[done:index])
+        new_ends.extend(ends[done:index])
+        new_forms.extend(forms[done:index])
+        unsplit[len(new_forms)] = forms[index]
+        for part in replaced[index]:
+            new_starts.append(part.start)
+            new_ends.append(part.end)
+            new_forms.append(part.forms)
         done = index + 1
-    result.extend(tokens[done:])
-    return result, unsplit
+    new_starts.extend(starts[done:])
+    new_ends.extend(ends[done:])
+    new_forms.extend(forms[done:])
+    return (new_starts, new_ends, new_forms), unsplit
 
 
 def _readings(
-    text: str, folded: FoldedText, speller: Speller, tokens: list[Token], unknown: list[int], cuts: list[int]
-) -> dict[int, list[Token]]:
-    """Give the tokens that are no known word their other spellings (in place); return those that split, by index."""
+    text: str, folded: FoldedText, speller: Speller, tokens: Tokens, unknown: list[int], cuts: list[int]
+) -> tuple[dict[int, list[Token]], list[int] | None]:
+    """Give the tokens that are no known word their other spellings (in place); return those that split, by index.
+
+    Also returns the sentence ends when it had to find them (the lattice keeps them rather than look twice).
+    """
+    starts, ends, forms_of = tokens
     known = speller.known
     read = speller.read
     lowercase = folded.original.islower()
     sentence_ends: list[int] | None = None
     replaced: dict[int, list[Token]] = {}
     for index in unknown:
-        start, end, forms = tokens[index]
+        start, end, forms = starts[index], ends[index], forms_of[index]
         raw = text[start:end]
         if "'" in forms[0]:
-            pieces = _contraction(tokens[index])
+            pieces = _contraction(Token(start, end, forms))
             if pieces is not None:
                 replaced[index] = pieces
                 continue
         if forms[0] in known:
             reading = NO_READING
         else:
-            previous_end = tokens[index - 1].end if index else -1
+            previous_end = ends[index - 1] if index else -1
             if sentence_ends is None and not lowercase:
-                sentence_ends = _sentence_ends(text)
+                sentence_ends = sentences.find_ends(text)
             name = not lowercase and _written_as_name(folded, start, end, sentence_ends, previous_end)
             reading = read(raw, forms[0], name)
         parts = reading.parts
@@ -264,12 +252,11 @@ def _readings(
             inside = [cut - start for cut in cuts if start < cut < end]
             if inside:
                 parts = speller.split_at(forms[0], inside)
-        token = tokens[index]
         if reading.extra_forms:
-            token = tokens[index] = Token(start, end, tuple(dict.fromkeys(forms + reading.extra_forms)))
+            forms_of[index] = tuple(dict.fromkeys(forms + reading.extra_forms))
         if parts and forms[0] == raw:
-            replaced[index] = _split_token(token, parts)
-    return replaced
+            replaced[index] = _split_token(Token(start, end, forms_of[index]), parts)
+    return replaced, sentence_ends
 
 
 def _spaced_letters(tokens: list[Token], letters: ahocorasick.Automaton, extra: dict[int, list[Edge]]) -> None:
@@ -328,38 +315,44 @@ def _split_words(
 
 
 def build_lattice(
-    folded: FoldedText, speller: Speller, letters: ahocorasick.Automaton, useful: Callable[[tuple[str, ...]], bool] | None = None
+    folded: FoldedText,
+    speller: Speller,
+    letters: ahocorasick.Automaton,
+    useful: Callable[[tuple[str, ...]], bool] | None = None,
+    scanner: Scanner | None = None,
 ) -> Lattice:
     """Tokenise a folded comment and add every other reading as an edge.
 
     `useful`, when given, tells whether the rules have any phrase starting with one of a joined word's
-    spellings: a word in two parts that no rule could use adds no edge.
+    spellings: a word in two parts that no rule could use adds no edge. `scanner`: the ruleset's
+    tokeniser for the speller's vocabulary (it remembers raw tokens); a fresh one when not given.
     """
     text = folded.text
-    starts, ends, forms, unknown, fragments = scan(text, speller.known, speller.common)
+    if scanner is None:
+        scanner = Scanner(speller.known, speller.common)
+    starts, ends, forms, unknown, fragments = scanner.scan(text)
     cuts = _camel_cuts(folded)
     spaced = _LETTERS_HINT.search(text) is not None
     extra: dict[int, list[Edge]] = {}
-    if unknown or cuts or spaced:
-        # Other readings: build token objects for the slower path (most comments have a few such tokens).
-        tokens = [Token(*token) for token in zip(starts, ends, forms, strict=True)]
-        if cuts:
-            unknown = sorted({*unknown, *(index for index, token in enumerate(tokens) if len(token[2][0]) > 3)})
-        replaced = _readings(text, folded, speller, tokens, unknown, cuts) if unknown else {}
+    sentence_ends: list[int] | None = None
+    if cuts:
+        unknown = sorted({*unknown, *(index for index, spelt in enumerate(forms) if len(spelt[0]) > 3)})
+    if unknown:
+        replaced, sentence_ends = _readings(text, folded, speller, (starts, ends, forms), unknown, cuts)
         if replaced:
-            tokens, unsplit = _splice(tokens, replaced)
+            (starts, ends, forms), unsplit = _splice((starts, ends, forms), replaced)
             for first, spelt in unsplit.items():
                 count = 1
-                while first + count < len(tokens) and tokens[first + count].start < tokens[first].start + len(spelt[0]):
+                while first + count < len(starts) and starts[first + count] < starts[first] + len(spelt[0]):
                     count += 1
                 extra.setdefault(first, []).append((first + count, spelt))
             common = speller.common
-            fragments = [index for index, token in enumerate(tokens) if token[1] - token[0] <= MAX_FRAGMENT and token[2][0] not in common]
-        if spaced:
-            _spaced_letters(tokens, letters, extra)
-        starts = [token[0] for token in tokens]
-        ends = [token[1] for token in tokens]
-        forms = [token[2] for token in tokens]
+            fragments = [
+                index for index, spelt in enumerate(forms) if ends[index] - starts[index] <= MAX_FRAGMENT and spelt[0] not in common
+            ]
+    if spaced:
+        # Spelt-out letters are rare: only then are the tokens made objects.
+        _spaced_letters([Token(*token) for token in zip(starts, ends, forms, strict=True)], letters, extra)
     if fragments or "-" in text:
         _split_words(text, starts, ends, forms, fragments, speller, extra, useful)
-    return Lattice(text, starts, ends, forms, extra, None, folded)
+    return Lattice(text, starts, ends, forms, extra, sentence_ends, folded)

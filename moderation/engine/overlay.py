@@ -100,7 +100,7 @@ class SiteLoader(RuleLoader):
         if self.errors.errors:
             return None
         shared = self.shared
-        changed = {index: replace(shared._slots[index], mode="shadow") for index in shadowed - disabled}
+        changed = {index: replace(shared.rules_by_index[index], mode="shadow") for index in shadowed - disabled}
         settings = self._settings(loaded)
         version = hashlib.sha256(f"{shared.version}\0{site}\0{self._source.digest}".encode()).hexdigest()[:12]
         ruleset = shared.overlay(site, version, settings, self._site_compiled(settings), changed, frozenset(disabled), tuple(extra))
@@ -111,11 +111,11 @@ class SiteLoader(RuleLoader):
     def _resolve(self, entries: list[str], document: LineDict, key: str, file: str) -> set[int]:
         """Indices of the shared rules that rule ids or whole categories name; an unknown one is refused at its line."""
         indices: set[int] = set()
-        by_id = {rule.id: index for index, rule in enumerate(self.shared._slots)}
+        by_id = {rule.id: index for index, rule in enumerate(self.shared.rules_by_index)}
         for position, entry in enumerate(entries):
             line = _item_line(document.get(key), position)
             if entry in CATEGORIES:
-                indices.update(index for index, rule in enumerate(self.shared._slots) if rule.category == entry)
+                indices.update(index for index, rule in enumerate(self.shared.rules_by_index) if rule.category == entry)
             elif entry in by_id:
                 indices.add(by_id[entry])
             elif "/" in entry:

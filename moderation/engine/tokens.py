@@ -119,20 +119,34 @@ def scan(
 
     Also returns the indices of tokens that are no known word or hold an apostrophe (other readings),
     and of fragments: pieces of at most MAX_FRAGMENT letters that are no common word ("id iot").
-    One pass, no token objects: this is the hot loop of every comment.
     """
-    starts: list[int] = []
-    ends: list[int] = []
-    forms_of: list[tuple[str, ...]] = []
-    unknown: list[int] = []
-    fragments: list[int] = []
-    get = _SPELLINGS.get
-    find = text.find
-    underscores = "_" in text
-    position = 0
-    for raw in _TOKEN.findall(text):
-        start = find(raw, position)
-        position = start + len(raw)
+    return Scanner(known, common).scan(text)
+
+
+# What one raw token of the tokenising pattern yields: for each word in it, its offset in the raw token,
+# its length, its spellings, and flags (UNKNOWN: read again; FRAGMENT: may be part of a split word).
+Piece = tuple[int, int, tuple[str, ...], int]
+UNKNOWN, FRAGMENT = 1, 2
+
+
+class Scanner:
+    """scan() for one vocabulary, remembering what each raw token yields: tokens recur (Zipf), so most are one look-up.
+
+    A memo of a pure function of the raw token: a plain dict, bounded, safe to share between threads
+    (under the GIL a lost or cleared answer is only computed again).
+    """
+
+    __slots__ = ("_common", "_known", "_pieces")
+    LIMIT = 200_000
+
+    def __init__(self, known: frozenset[str], common: frozenset[str]):
+        self._known = known
+        self._common = common
+        self._pieces: dict[str, tuple[Piece, ...]] = {}
+
+    def _read(self, raw: str) -> tuple[Piece, ...]:
+        """The words of one raw token: trailing and leading symbols that are no letters trimmed, split at "_"."""
+        offset = 0
         if raw[-1] in _TRAILING and len(raw) > 1:
             trimmed = raw.rstrip(_TRAILING)
             if trimmed and trimmed[-1].isalnum():
@@ -140,24 +154,53 @@ def scan(
         if raw[0] in _LEADING:
             trimmed = raw.lstrip(_LEADING)
             if not trimmed:
-                continue
-            start += len(raw) - len(trimmed)
+                return ()
+            offset = len(raw) - len(trimmed)
             raw = trimmed
-        pieces = raw.split("_") if underscores and "_" in raw else (raw,)
-        for piece in pieces:
-            found = get(piece)
-            forms = _forms(piece) if found is None else found
+        pieces: list[Piece] = []
+        for piece in raw.split("_") if "_" in raw else (raw,):
+            forms = _forms(piece)
             if forms:
                 word = forms[0]
-                if word not in known or "'" in word:
-                    unknown.append(len(starts))
-                if len(piece) <= MAX_FRAGMENT and word not in common:
-                    fragments.append(len(starts))
-                starts.append(start)
-                ends.append(start + len(piece))
+                flags = UNKNOWN if word not in self._known or "'" in word else 0
+                if len(piece) <= MAX_FRAGMENT and word not in self._common:
+                    flags |= FRAGMENT
+                pieces.append((offset, len(piece), forms, flags))
+            offset += len(piece) + 1
+        return tuple(pieces)
+
+    def scan(self, text: str) -> tuple[list[int], list[int], list[tuple[str, ...]], list[int], list[int]]:
+        """Tokenise into parallel lists (starts, ends, spellings) and the indices of unknown tokens and fragments.
+
+        One pass, no token objects: this is the hot loop of every comment.
+        """
+        starts: list[int] = []
+        ends: list[int] = []
+        forms_of: list[tuple[str, ...]] = []
+        unknown: list[int] = []
+        fragments: list[int] = []
+        memo = self._pieces
+        get = memo.get
+        find = text.find
+        position = 0
+        for raw in _TOKEN.findall(text):
+            start = find(raw, position)
+            position = start + len(raw)
+            pieces = get(raw)
+            if pieces is None:
+                if len(memo) >= self.LIMIT:
+                    memo.clear()
+                pieces = memo[raw] = self._read(raw)
+            for offset, length, forms, flags in pieces:
+                if flags:
+                    if flags & UNKNOWN:
+                        unknown.append(len(starts))
+                    if flags & FRAGMENT:
+                        fragments.append(len(starts))
+                starts.append(start + offset)
+                ends.append(start + offset + length)
                 forms_of.append(forms)
-            start += len(piece) + 1
-    return starts, ends, forms_of, unknown, fragments
+        return starts, ends, forms_of, unknown, fragments
 
 
 def letter_runs(tokens: list[Token], min_letters: int = 3) -> list[list[Token]]:

@@ -1,0 +1,240 @@
+"""The candidate index of a ruleset: its entries, keyed by the rarest word set each needs, and its RE2 patterns.
+
+Built once per ruleset (and extended, never changed, for a site's overlay); per comment it answers which
+entries are worth matching at all. See docs/engine.md, "The candidate index".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import replace
+from typing import Any, NamedTuple
+
+import re2
+
+from .budgets import SET_MEMORY
+from .chart import Chart
+from .compiled import Compiled, Entry, EntryKind
+from .model import Rule, Settings
+from .symbols import START, Series, Sym, required_masks
+
+# Candidate lists remembered per chart mask (bounded; cleared when full).
+_CANDIDATE_MEMO_LIMIT = 200_000
+
+
+class PatternEntry(NamedTuple):
+    """An RE2 pattern of a rule: a hit pattern, or an exception (unless_patterns) with its exception label."""
+
+    rule: int
+    pattern: Any
+    kind: EntryKind
+    label: int
+
+
+class RulesetIndex:
+    """Entries by word-set bit, RE2 patterns as one set, and the rules that use detectors.
+
+    Immutable once built, apart from two memos of pure functions (`_need_memo` while building,
+    `_candidates_by_mask` per comment). Both are plain dicts: under the GIL a concurrent get, set or
+    clear leaves them consistent, and a lost or cleared answer is only computed again.
+    """
+
+    def __init__(self, compiled: Compiled) -> None:
+        self.compiled = compiled
+        self.entries: list[Entry] = []
+        self.patterns: list[PatternEntry] = []
+        self.detector_rules: list[int] = []
+        self._by_bit: dict[int, list[int]] = {}
+        self._need_memo: dict[int, int] = {}
+        self._candidates_by_mask: dict[int, tuple[int, ...]] = {}
+        self._pattern_set: Any = None
+        # Entries that may use the {capitalized} word set: only for them is a comment's capitalisation looked at.
+        self._capitalized_users: frozenset[int] = frozenset()
+
+    @classmethod
+    def build(cls, rules: Sequence[Rule], settings: Settings, compiled: Compiled) -> RulesetIndex:
+        """The index of a ruleset's rules (by their index in `rules`), allowed phrases and mention frames."""
+        index = cls(compiled)
+        for number, rule in enumerate(rules):
+            index._add_rule(number, rule)
+        for symbol in settings.allow:
+            index._add(-1, EntryKind.ALLOW, symbol)
+        for symbol in settings.mentions:
+            index._add(-1, EntryKind.MENTION, symbol)
+        index._finish(0, copy=False)
+        index._pattern_set = index._compile_pattern_set()
+        return index
+
+    def extended(self, compiled: Compiled, extra: Iterable[tuple[int, Rule]], disabled: frozenset[int]) -> RulesetIndex:
+        """A site's index: these entries and lists shared, the extra rules' entries added (lists copied where they land)."""
+        site = RulesetIndex(compiled)
+        site.entries = list(self.entries)
+        site.patterns = list(self.patterns)
+        site.detector_rules = [number for number in self.detector_rules if number not in disabled]
+        site._by_bit = dict(self._by_bit)
+        site._need_memo = dict(self._need_memo)
+        site._capitalized_users = self._capitalized_users
+        first_entry, first_pattern = len(site.entries), len(site.patterns)
+        for number, rule in extra:
+            site._add_rule(number, rule)
+        site._finish(first_entry, copy=True)
+        site._pattern_set = site._compile_pattern_set() if len(site.patterns) > first_pattern else self._pattern_set
+        return site
+
+    def _add_rule(self, number: int, rule: Rule) -> None:
+        if rule.detectors:
+            self.detector_rules.append(number)
+        for symbol in rule.templates:
+            self._add(number, EntryKind.HIT, symbol)
+        for label, symbol in enumerate(rule.unless):
+            self._add(number, EntryKind.EXCEPTION, symbol, label=label)
+        for label, cue in enumerate(rule.unless_near, start=len(rule.unless)):
+            self._add(number, EntryKind.NEAR, cue.words, cue.window, label, cue.of)
+        self.patterns.extend(PatternEntry(number, pattern, EntryKind.HIT, -1) for pattern in rule.patterns)
+        first = len(rule.unless) + len(rule.unless_near)
+        self.patterns.extend(
+            PatternEntry(number, pattern, EntryKind.EXCEPTION, first + label) for label, pattern in enumerate(rule.unless_patterns)
+        )
+
+    def _add(self, rule: int, kind: EntryKind, symbol: Sym, window: int = 0, label: int = -1, of: frozenset[str] = frozenset()) -> None:
+        anchored = isinstance(symbol, Series) and symbol.elements[0][0] == START
+        rarity = self.compiled.rarity
+        needs = required_masks(symbol, lambda mask: odds(mask, rarity), self._need_memo)
+        # Several needs of a series come in order: a cheap test of their positions rules most non-matches out.
+        ordered = isinstance(symbol, Series) and len(needs) > 1
+        self.entries.append(Entry(rule, kind, symbol, needs, anchored, window, label, of=of, ordered=ordered))
+
+    def _finish(self, first_entry: int, copy: bool) -> None:
+        """Key the entries from `first_entry` on, and note those that may use the {capitalized} word set."""
+        rarity, lengths = self.compiled.rarity, self.compiled.lengths
+        for number in range(first_entry, len(self.entries)):
+            entry = self.entries[number]
+            key = min(entry.needs, key=lambda mask: odds(mask, rarity))
+            for bit in bits(key):
+                if copy:  # an overlay's index shares the shared lists: copy one before adding to it
+                    self._by_bit[bit] = [*self._by_bit.get(bit, ()), number]
+                else:
+                    self._by_bit.setdefault(bit, []).append(number)
+            if key != entry.symbol.first and lengths:
+                # In a long comment every word may be present somewhere: a start counts only near its key.
+                self.entries[number] = replace(entry, key=key, reach=entry.symbol.reach(lengths))
+        capitalized = self.compiled.capitalized
+        if capitalized:
+            added = (number for number in range(first_entry, len(self.entries)) if self.entries[number].symbol.atoms() & capitalized)
+            self._capitalized_users = self._capitalized_users.union(added)
+
+    def _compile_pattern_set(self) -> Any:
+        # All patterns in one RE2 set: one linear scan tells which (usually none) need their spans found.
+        if not self.patterns:
+            return None
+        options = re2.Options()
+        options.max_mem = SET_MEMORY
+        pattern_set = re2.Set.SearchSet(options)
+        for entry in self.patterns:
+            pattern_set.Add(entry.pattern.pattern)
+        pattern_set.Compile()
+        return pattern_set
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = dict(self.__dict__)
+        state["_pattern_set"], state["_candidates_by_mask"] = None, {}
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        self._pattern_set = self._compile_pattern_set()
+
+    def matching_patterns(self, text: str) -> list[PatternEntry]:
+        """The patterns that match somewhere in the text (one RE2 scan), in index order."""
+        if self._pattern_set is None:
+            return []
+        return [self.patterns[number] for number in sorted(self._pattern_set.Match(text) or ())]
+
+    def candidates(self, chart: Chart) -> list[int]:
+        """Entries keyed by a word set the comment holds and whose every needed word set is present.
+
+        The {capitalized} word set is marked in the chart only when a candidate may use it: finding the
+        capitalised words costs a scan of the original text and its sentences, and most comments need neither.
+        """
+        capitalized = self.compiled.capitalized
+        maybe = capitalized and chart.capitalization_matters()
+        present = chart.present | capitalized if maybe else chart.present
+        kept = self._kept(chart.by_mask, capitalized if maybe else 0, present)
+        if maybe and not self._capitalized_users.isdisjoint(kept) and not chart.mark_capitalized(capitalized):
+            # No capitalised word after all: only the entries that need none stay.
+            entries, present = self.entries, chart.present
+            kept = [number for number in kept if all(present & need for need in entries[number].needs)]
+        return kept
+
+    def _kept(self, masks: Iterable[int], extra_mask: int, present: int) -> list[int]:
+        memo, by_bit = self._candidates_by_mask, self._by_bit
+        found: set[int] = set()
+        for mask in (*masks, extra_mask) if extra_mask else masks:
+            entries = memo.get(mask)
+            if entries is None:
+                hits: set[int] = set()
+                for bit in bits(mask):
+                    hits.update(by_bit.get(bit, ()))
+                entries = tuple(hits)
+                if len(memo) >= _CANDIDATE_MEMO_LIMIT:
+                    memo.clear()
+                memo[mask] = entries
+            found.update(entries)
+        all_entries = self.entries
+        kept = []
+        for number in found:
+            for need in all_entries[number].needs:
+                if not present & need:
+                    break
+            else:
+                kept.append(number)
+        kept.sort()
+        return kept
+
+
+def in_order(chart: Chart, needs: tuple[int, ...]) -> bool:
+    """True when the needed word sets of a series can be found one after the other within one sentence.
+
+    Every match of a series holds a phrase of each required part's need, in the parts' order, inside
+    one sentence; so when no such chain exists, no match does. The chain is followed greedily from
+    each start of the first need: from a later start every link is at least as late, so when a link
+    leaves the sentence, the next try starts in the sentence it reached. At most one walk over the
+    positions per need, and a plain loop: cheaper than the sorted start lists for the short comments
+    that most are.
+    """
+    cellmask, sentence, size = chart.cellmask, chart.sentence, chart.size
+    first_need = needs[0]
+    position = 0
+    while True:
+        while position < size and not cellmask[position] & first_need:
+            position += 1
+        if position >= size:
+            return False
+        here = sentence[position]
+        at = position
+        for need in needs[1:]:
+            at += 1
+            while at < size and not cellmask[at] & need:
+                if sentence[at] != here:
+                    break
+                at += 1
+            if at >= size:
+                return False
+            if sentence[at] != here:
+                position = at
+                break
+        else:
+            return True
+
+
+def bits(mask: int) -> Iterable[int]:
+    """The bit numbers set in a mask, lowest first."""
+    while mask:
+        low = mask & -mask
+        yield low.bit_length() - 1
+        mask ^= low
+
+
+def odds(mask: int, rarity: tuple[float, ...]) -> float:
+    """How likely a comment is to hold a word of one of these word sets (estimated from word frequencies)."""
+    return sum(rarity[bit] for bit in bits(mask) if bit < len(rarity))
