@@ -54,6 +54,9 @@ def ruleset() -> Ruleset:
         "My bitcoin mentor doubled what I put in, thanks to her I now earn every week",
         "Guaranteed weekly profits, invest with us today",
         "Try forex trading from just $50",
+        "Make money while you sleep with one simple app",
+        "He got my residence permit in days, contact him on Telegram",
+        "Spare parts for every model at a discounted price, autoparts-zakho.net",
     ],
 )
 def test_promotion_is_rejected(ruleset: Ruleset, text: str) -> None:
@@ -106,6 +109,9 @@ def test_promotion_is_rejected(ruleset: Ruleset, text: str) -> None:
         "The central bank warned against bitcoin trading platforms",
         "Thousands of investors lost everything when the dot com bubble burst",
         "Do you follow me, or should I explain it again?",
+        "The family said they could not reach him on WhatsApp for days",
+        "The PM for the region met the delegation",
+        "Critics discount the numbers from the ministry, see somenews.org/x",
     ],
 )
 def test_citations_and_ordinary_comments_are_approved(ruleset: Ruleset, text: str) -> None:
