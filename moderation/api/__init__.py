@@ -10,18 +10,39 @@ from marshmallow import Schema
 from webargs.flaskparser import FlaskParser
 
 from ..web.guards import json_body
+from .loading import FieldLoader, compilable
 
 
 class GuardedJsonParser(FlaskParser):
     """Reads the body strictly (web.guards.json_body), when the view asks for it: after routing and the key.
 
     A schema class is instantiated once, not per request (webargs would; marshmallow copies every
-    declared field then): loading keeps no state in the schema.
+    declared field then): loading keeps no state in the schema. A JSON body whose schema FieldLoader
+    can load is loaded by it, and by marshmallow through webargs when it is not plainly valid.
     """
 
     def __init__(self) -> None:
         super().__init__()
         self._schemas: dict[type[Schema], Schema] = {}
+        self._loaders: dict[Any, FieldLoader | None] = {}
+
+    def parse(self, argmap: Any, req: Any = None, *, location: str | None = None, validate: Any = None, **kwargs: Any) -> Any:
+        """The loaded arguments: FieldLoader's for a plainly valid JSON body, else webargs' and marshmallow's (and their errors)."""
+        if (location or self.location) == "json" and validate is None:
+            loader = self._loader(argmap)
+            loaded = loader.load(self.load_json(req, None)) if loader is not None else None
+            if loaded is not None:
+                return loaded
+        return super().parse(argmap, req, location=location, validate=validate, **kwargs)
+
+    def _loader(self, argmap: Any) -> FieldLoader | None:
+        """The FieldLoader of a schema class or instance, made once; None for anything it cannot load exactly."""
+        if not (isinstance(argmap, Schema) or (isinstance(argmap, type) and issubclass(argmap, Schema))):
+            return None
+        if argmap not in self._loaders:
+            schema = argmap if isinstance(argmap, Schema) else self._get_schema(argmap, None)
+            self._loaders[argmap] = FieldLoader(schema) if compilable(schema) else None
+        return self._loaders[argmap]
 
     def _get_schema(self, argmap: Any, req: Any) -> Schema:
         if isinstance(argmap, type) and issubclass(argmap, Schema):

@@ -11,7 +11,8 @@ from datetime import timedelta
 from typing import Any, TypeVar
 
 from flask import Flask, current_app, g, redirect, request, session, url_for
-from flask.sessions import SecureCookieSessionInterface
+from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
+from flask.wrappers import Request
 
 from ..storage.sessions import create_session, end_session, session_key_name
 from ..web.auth import ApiKey
@@ -22,6 +23,13 @@ REVIEW_ROLE = "moderate"
 
 class ReviewSessionInterface(SecureCookieSessionInterface):
     """Flask's signed cookie session, marked Secure whenever the request came over HTTPS."""
+
+    def open_session(self, app: Flask, request: Request) -> SecureCookieSession | None:
+        """An empty session at once for a request without cookies (every API call); else Flask's signed cookie, read."""
+        # Flask would first build the cookie's signing serializer, the dearest part of an API request's set-up.
+        if "HTTP_COOKIE" not in request.environ:
+            return self.session_class()
+        return super().open_session(app, request)
 
     def get_cookie_secure(self, app: Flask) -> bool:
         """Secure when configured so or when this request is HTTPS (set ProxyFix behind a TLS proxy)."""

@@ -9,12 +9,14 @@ finds nothing queued and a transaction free commits in its own thread. A write t
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import sys
 import threading
 import weakref
 from collections.abc import Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,9 +24,10 @@ from sqlalchemy import Connection, Dialect, Engine, Table, select
 from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, StatementError
 from werkzeug.exceptions import ServiceUnavailable
 
-from .engine import ATTEMPTS, is_dropped_connection
+from .engine import ATTEMPTS, is_dropped_connection, sqlite_path
 from .rows import Entry, decision_rows
 from .tables import decision_hits, decisions
+from .turns import Turns
 
 log = logging.getLogger(__name__)
 
@@ -132,6 +135,9 @@ class LogWriter:
         # With real threads a write that finds nothing queued commits in its own thread, saving two thread switches.
         # Under gevent it queues instead: a SQLite commit never yields, so one in each request would never be shared.
         self._commits_in_caller = not _gevent_patched()
+        database = sqlite_path(engine.url) if engine.dialect.name == "sqlite" else None
+        # Opened here, after any fork: an flock is shared by the processes that share its open file.
+        self._turns: AbstractContextManager[None] = Turns(database) if database else contextlib.nullcontext()
         self._decisions = DriverInsert(decisions, engine.dialect)
         self._hits = DriverInsert(decision_hits, engine.dialect, generated=("id",))
         # Made here, in the process and after the monkey-patching that will use them (threads or gevent).
@@ -269,7 +275,7 @@ class LogWriter:
             if engine is None:
                 raise RuntimeError("the decision log's engine was closed")
             try:
-                with engine.begin() as connection:
+                with self._turns, engine.begin() as connection:
                     # A connection dropped during COMMIT leaves it unknown whether the commit happened: look first.
                     todo = batch if attempt == 1 else _not_yet_stored(connection, batch)
                     rows = [row for pending in todo for row in pending.rows]
