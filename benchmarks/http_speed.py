@@ -37,6 +37,7 @@ KEY = "bench-submit-key"
 COMMENT: dict[str, object] = {"text": "What a thoughtful article, thank you. I disagree with the second point, though.", "site": "bench"}
 GTHREAD = {"MODERATION_WORKER_CLASS": "gthread"}
 HEADERS = {"Authorization": f"Bearer {KEY}"}
+COMPILER_PROCESS = "rules-compiler"  # moderation.rulebook.compiler.PROCESS_NAME, without importing the service
 
 
 @dataclass
@@ -100,8 +101,8 @@ def serve(app: str, scratch: Path, env: dict[str, str], workers: int) -> Iterato
                 process.wait(5)
 
 
-def worker_memory(master: int) -> list[dict[str, float]]:
-    """RSS and PSS (MB) of each worker of a gunicorn master, from /proc."""
+def worker_memory(master: int, compiler: bool = False) -> list[dict[str, float]]:
+    """RSS and PSS (MB) of each worker of a gunicorn master, from /proc (with `compiler`: of its rules compiler instead)."""
     found = []
     try:
         children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
@@ -109,6 +110,8 @@ def worker_memory(master: int) -> list[dict[str, float]]:
         return []
     for pid in children:
         try:
+            if (Path(f"/proc/{pid}/comm").read_text().strip() == COMPILER_PROCESS) != compiler:
+                continue  # the master's warm rules compiler is no worker (moderation.rulebook.compiler)
             status = Path(f"/proc/{pid}/status").read_text()
             rollup = Path(f"/proc/{pid}/smaps_rollup").read_text()
         except OSError:
@@ -250,7 +253,10 @@ def main(argv: list[str] | None = None) -> int:
                 with serve(app, scratch, env, args.workers) as server:
                     load = run_load(server.base, args.seconds, args.connections, args.tool)
                     memory = worker_memory(server.master)
+                    compiler = worker_memory(server.master, compiler=True)
                 results[name] = {**summary(load), "workers_memory_mb": memory}
+                if compiler:
+                    results[name]["compiler_memory_mb"] = compiler[0]
                 if name != "echo":
                     results[name]["ratio_to_echo"] = round(load.per_second / results["echo"]["requests_per_second"], 3)
                 per_worker = ", ".join(f"{m['rss_mb']:.0f}/{m['pss_mb']:.0f}" for m in memory)
@@ -258,6 +264,7 @@ def main(argv: list[str] | None = None) -> int:
                     f"{name:14} {results[name]['requests_per_second']:8.0f} req/s  p50 {results[name]['p50_ms']:6.2f} ms  "
                     f"p99 {results[name]['p99_ms']:6.2f} ms  ratio {results[name].get('ratio_to_echo', 1.0):.3f}  errors {load.errors}  "
                     f"RSS/PSS per worker {per_worker} MB  ({load.tool})"
+                    + (f"; rules compiler {compiler[0]['rss_mb']:.0f}/{compiler[0]['pss_mb']:.0f} MB" if compiler else "")
                 )
         if not args.no_reload:
             results["hot_reload"] = measure_reload(scratch, args.connections, max(args.seconds, 9.0), say)

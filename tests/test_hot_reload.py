@@ -356,3 +356,44 @@ def test_a_rulebook_with_a_cache_dir_loads_what_an_earlier_one_compiled(tmp_path
     assert second.current.version == first.current.version
     assert second.current is not first.current, "memo=False: no ruleset is shared in memory"
     assert written.stat().st_mtime_ns == stamp, "the second load read the cache instead of compiling and writing"
+
+
+def test_the_warm_compiler_process_compiles_into_the_cache_and_reports_errors(tmp_path: Path) -> None:
+    from moderation.rulebook.compiler import PROCESS_NAME, start_compiler
+
+    rules = write_rules(tmp_path / "rules", profanity=PROFANITY + f"# {tmp_path.name}\n")
+    cache = tmp_path / "cache"
+    compiler = start_compiler([])
+    assert compiler is not None
+    try:
+        ruleset = compiler.compile(rules, cache)
+        assert Path(f"/proc/{compiler.pid}/comm").read_text().strip() == PROCESS_NAME or sys.platform != "linux"
+        assert ruleset.evaluate("I will kill you").decision == "reject"
+        assert [path.suffix for path in cache.iterdir()] == [".pickle"], "the compiler process wrote the compiled ruleset"
+        (rules / "threats.yml").write_text("category: threat\nrules: [", encoding="utf-8")
+        with pytest.raises(RuleSetError) as caught:
+            compiler.compile(rules, cache)
+        assert caught.value.errors[0].file == "threats.yml"
+        assert compiler.alive
+    finally:
+        os.kill(compiler.pid, 9)
+        os.waitpid(compiler.pid, 0)
+    # Once it is gone, a reload compiles in a fresh child instead.
+    write_rules(rules, profanity=PROFANITY + "# changed\n")
+    assert compiler.compile(rules, cache).evaluate("I will kill you").decision == "reject"
+    assert not compiler.alive
+
+
+def test_the_warm_compiler_process_ends_when_the_master_closes_its_pipe(tmp_path: Path) -> None:
+    from moderation.rulebook.compiler import start_compiler
+
+    compiler = start_compiler([])
+    assert compiler is not None
+    compiler._requests.close()
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        pid, _status = os.waitpid(compiler.pid, os.WNOHANG)
+        if pid:
+            break
+        time.sleep(0.05)
+    assert pid == compiler.pid

@@ -19,6 +19,7 @@ from ..engine import CATEGORIES, Policies, Ruleset, RuleSetError, load_ruleset
 from ..engine.files import rule_file_paths
 from ..engine.overlay import load_sites
 from .compile_child import compile_in_child
+from .compiler import Compiler
 
 log = logging.getLogger(__name__)
 
@@ -82,6 +83,7 @@ class RuleBook:
         self.watcher: threading.Thread | None = None
         self.interval = 0.0
         self.compile_in_child = False
+        self.compiler: Compiler | None = None  # the master's warm compiler process (rulebook.compiler), when it runs one
         self.watch_after_fork = True
         self.after_reload: list[Callable[[], None]] = []
         if load:
@@ -90,7 +92,10 @@ class RuleBook:
     def _load(self) -> Policies:
         """The shared rules (from the disk cache, or compiled in a child when the master asks) and the sites on them."""
         if self.compile_in_child and self.cache_dir:
-            shared = compile_in_child(self.directory, self.cache_dir)
+            if self.compiler is not None:
+                shared = self.compiler.compile(self.directory, self.cache_dir)
+            else:
+                shared = compile_in_child(self.directory, self.cache_dir)
         else:
             shared = load_ruleset(self.directory, cache_dir=self.cache_dir, memo=self.memo)
         return load_sites(shared, self.directory)

@@ -15,18 +15,23 @@ from pathlib import Path
 from ..engine import Ruleset, RuleSetError, load_ruleset
 
 # The child reports back on a pipe, not by its exit status: gunicorn's master reaps every child it has.
-_OK = b"ok"
+OK = b"ok"
+
+
+def compile_message(directory: str | Path, cache_dir: str | Path) -> bytes:
+    """Compile into the cache: OK, or the pickled RuleSetError (or RuntimeError) to raise in the caller."""
+    try:
+        load_ruleset(directory, cache_dir=cache_dir, memo=False)
+        return OK
+    except RuleSetError as error:
+        return pickle.dumps(error)
+    except BaseException as error:  # noqa: BLE001 - anything else is reported to the parent, which raises it
+        return pickle.dumps(RuntimeError(f"compiling the rules failed: {error!r}"))
 
 
 def _compile_and_report(directory: str | Path, cache_dir: str | Path, report: int) -> None:
-    """In the child: compile into the cache and write _OK, or the pickled RuleSetError, to `report`."""
-    try:
-        load_ruleset(directory, cache_dir=cache_dir, memo=False)
-        message = _OK
-    except RuleSetError as error:
-        message = pickle.dumps(error)
-    except BaseException as error:  # noqa: BLE001 - anything else is reported to the parent, which raises it
-        message = pickle.dumps(RuntimeError(f"compiling the rules failed: {error!r}"))
+    """In the child: compile into the cache and write the message to `report`."""
+    message = compile_message(directory, cache_dir)
     with os.fdopen(report, "wb") as pipe:
         pipe.write(message)
 
@@ -48,7 +53,7 @@ def compile_in_child(directory: str | Path, cache_dir: str | Path) -> Ruleset:
         message = pipe.read()
     with contextlib.suppress(ChildProcessError):  # gunicorn's master may have reaped it already
         os.waitpid(pid, 0)
-    if message != _OK:
+    if message != OK:
         error = pickle.loads(message) if message else RuntimeError("the rule compiler process died")  # noqa: S301 - our own child
         raise error
     return load_ruleset(directory, cache_dir=cache_dir, memo=False)

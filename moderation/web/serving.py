@@ -118,8 +118,8 @@ def _started(server: Any, old: set[int], count: int) -> bool:
     return len(set(server.WORKERS) - old) >= count
 
 
-def _stopped_one(server: Any, old: set[int], before: int) -> bool:
-    return len(old & set(server.WORKERS)) < before
+def _counted(server: Any, expected: int) -> bool:
+    return bool(server.num_workers == expected)
 
 
 def _signal_and_wait(server: Any, signum: int, done: Callable[[], bool]) -> bool:
@@ -133,6 +133,8 @@ def replace_workers(server: Any) -> None:
 
     All new workers are started first (TTIN each), and once each has shown life the old ones are
     stopped (TTOU each: gunicorn stops its oldest worker, gracefully, finishing what it serves).
+    The next TTOU goes as soon as the master has counted the last one, not once that worker is gone:
+    a gevent worker takes a second or two to leave, and the old ones leave together.
     """
     started = time.monotonic()
     old = set(server.WORKERS)
@@ -144,8 +146,8 @@ def replace_workers(server: Any) -> None:
     born = {id(worker): _heartbeat(worker) for worker in new}
     _wait(lambda: all(_heartbeat(worker) != born[id(worker)] for worker in new), BOOT_SECONDS)
     for _ in range(len(old)):
-        before = len(old & set(server.WORKERS))
-        _signal_and_wait(server, signal.SIGTTOU, functools.partial(_stopped_one, server, old, before))
+        _signal_and_wait(server, signal.SIGTTOU, functools.partial(_counted, server, server.num_workers - 1))
+    _wait(lambda: not old & set(server.WORKERS), BOOT_SECONDS)
     log.info("rules reloaded: %d workers replaced in %.2f s", len(old), time.monotonic() - started)
 
 
