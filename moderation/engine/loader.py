@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 import yaml
 from marshmallow import Schema, ValidationError
-from marshmallow.fields import Field
 
 from .budgets import LIMITS, compile_pattern
+from .collector import Collector as _Collector
+from .collector import flatten_messages
 from .compiled import Compiled, letters_automaton
 from .errors import ErrorKind, RuleError, RuleSetError
 from .examples import failing_examples
@@ -31,61 +31,6 @@ from .wordlist import KNOWN_WORDS, common_words, function_words, known_words, or
 from .yamlsource import LineDict, LineList, YAMLBudgetError, load_yaml
 
 __all__ = ["LEXICON_DIR", "SETTINGS_FILE", "RuleLoader", "better_profanity_words"]
-
-
-class _Collector:
-    """Gathers RuleErrors so that loading goes on and reports them all."""
-
-    def __init__(self) -> None:
-        self.errors: list[RuleError] = []
-
-    def add(
-        self,
-        message: str,
-        file: str | None,
-        line: int | None = None,
-        rule: str | None = None,
-        kind: ErrorKind = ErrorKind.OTHER,
-        key: str | None = None,
-    ) -> None:
-        self.errors.append(RuleError(message, file, line, rule, kind, key))
-
-    def marshmallow(self, error: ValidationError, file: str, node: Any, rule: str | None = None) -> None:
-        """Report each field of a marshmallow error at the line of that field."""
-        for field_name, messages in _flatten(error.messages):
-            top = field_name.split(".")[0]
-            line = node.line_of(top) if isinstance(node, LineDict) else getattr(node, "line", None)
-            if isinstance(node, LineDict) and top == "_rule":
-                line = node.line
-            message = f"{field_name}: {'; '.join(messages)}" if top != "_rule" else "; ".join(messages)
-            self.add(message, file, line, rule, _schema_kind(messages), None if top in ("_rule", "_schema") else field_name)
-
-
-# The two structural schema errors: an unknown key (marshmallow's "Unknown field.", renamed) and a missing one.
-_UNKNOWN_KEY = "unknown key"
-_MISSING_KEY = Field.default_error_messages["required"]
-
-
-def _schema_kind(messages: list[str]) -> ErrorKind:
-    if messages == [_UNKNOWN_KEY]:
-        return ErrorKind.UNKNOWN_KEY
-    if messages == [_MISSING_KEY]:
-        return ErrorKind.MISSING_KEY
-    return ErrorKind.BAD_VALUE
-
-
-def _flatten(messages: Any, prefix: str = "") -> Iterator[tuple[str, list[str]]]:
-    if isinstance(messages, dict):
-        for key, value in messages.items():
-            yield from _flatten(value, f"{prefix}.{key}" if prefix else str(key))
-    elif isinstance(messages, list):
-        if all(isinstance(message, str) for message in messages):
-            yield prefix or "_schema", [message.replace("Unknown field.", _UNKNOWN_KEY) for message in messages]
-        else:
-            for message in messages:
-                yield from _flatten(message, prefix)
-    else:
-        yield prefix or "_schema", [str(messages)]
 
 
 @cache
@@ -245,7 +190,7 @@ class RuleLoader:
                 self.errors.marshmallow(error, file, raw)
                 return None
             # A plain list: name the lexicon and the line of the offending word.
-            for field_name, messages in _flatten(error.messages):
+            for field_name, messages in flatten_messages(error.messages):
                 index = field_name.rpartition(".")[2]
                 where = _item_line(raw, int(index)) if index.isdigit() else line
                 self.errors.add(f"lexicon {name!r}, word {field_name}: {'; '.join(messages)}", file, where)
