@@ -12,6 +12,31 @@ from importlib import resources
 
 # Apostrophe look-alikes fold to "'" so that "you’re" and "you're" are one token.
 _APOSTROPHES = {"\u2019": "'", "\u2018": "'", "\u02bc": "'", "\u2032": "'", "`": "'"}
+# Arabic-script spellings that writers of Arabic, Persian and Sorani use for one letter fold together, so
+# one lexicon entry matches them all: alef wasla as alef (hamza-carrying alefs lose their hamza in NFKD),
+# Persian and Arabic yeh and alef maksura as yeh, keheh as kaf, teh marbuta and the heh variants as heh.
+# Letters that tell Kurdish words apart (ڕ ڵ ۆ ێ ە ڤ) are kept. Arabic-Indic digits are digits, not the
+# letters they resemble ("۵" is no "o"); Arabic punctuation ends sentences and separates like its Latin twin.
+# Tatweel (the stretching stroke in "مـــوت") carries no letter and is dropped like a mark.
+_ARABIC_SCRIPT = {
+    "\u0671": "\u0627",
+    "\u0649": "\u064a",
+    "\u06cc": "\u064a",
+    "\u06d2": "\u064a",
+    "\u06a9": "\u0643",
+    "\u06aa": "\u0643",
+    "\u0629": "\u0647",
+    "\u06c0": "\u0647",
+    "\u06c1": "\u0647",
+    "\u06be": "\u0647",
+    "\u0640": "",
+    "\u060c": ",",
+    "\u061b": ";",
+    "\u061f": "?",
+    "\u06d4": ".",
+    **{chr(0x0660 + digit): str(digit) for digit in range(10)},
+    **{chr(0x06F0 + digit): str(digit) for digit in range(10)},
+}
 # Text encoded as UTF-8 or Windows-1252 and read back as Latin-1 leaves C1 controls (U+0080-U+009F)
 # behind, alone ("It\x92s") or with the other bytes of a character ("youâ\x80\x99re", "you\x80\x99re").
 _MOJIBAKE = re.compile("[\u00c2-\u00f4]?[\u0080-\u009f][\u0080-\u00bf]{0,2}")
@@ -42,7 +67,11 @@ def fold_char(char: str) -> str:
     if char in _APOSTROPHES:
         return _APOSTROPHES[char]
     out = []
-    for part in unicodedata.normalize("NFKD", char):
+    for part in unicodedata.normalize("NFKD", _ARABIC_SCRIPT.get(char, char)):
+        # Presentation forms ("ﮎ") decompose into letters that may have a variant of their own.
+        part = _ARABIC_SCRIPT.get(part, part)
+        if not part:
+            continue
         category = unicodedata.category(part)
         # Combining marks (accents stacked on "fück"), format characters (zero-width joiners, soft
         # hyphens) and C1 controls left by broken encodings are dropped so they cannot split words.
