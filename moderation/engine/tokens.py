@@ -39,6 +39,10 @@ _DOUBLE = re.compile(r"([a-z])\1+")
 _MAX_VARIANTS = 8
 # Shortest token whose final "z" is also read as a plural "s".
 _MIN_Z_PLURAL = 4
+# Arabic writes "and" and "so" (و, ف) joined to the next word ("وسأقتلك"): a token that starts with one
+# is also read without it. Shorter tokens are mostly words of their own ("وجه", "فم").
+_ARABIC_CONJUNCTIONS = ("\u0648", "\u0641")
+_MIN_CONJOINED = 4
 # Endings of English contractions, which keep their apostrophe ("can't", "you're").
 _CONTRACTIONS = ("'t", "'re", "'ve", "'ll", "'d", "'m", "'s")
 # The longest piece of a word split by one space that is read back as part of it ("id iot", "sh yt").
@@ -85,6 +89,8 @@ def spellings(raw: str) -> tuple[str, ...]:
         elif "'" in core and not core.endswith(_CONTRACTIONS):
             # An apostrophe inside a word that is no contraction hides it ("fuc'k", "sh'it").
             forms.append(core.replace("'", ""))
+        if len(core) >= _MIN_CONJOINED and core.startswith(_ARABIC_CONJUNCTIONS):
+            forms.append(core[1:])
     else:
         plain = raw.strip(_EDGE)
         forms = [plain] if plain else []

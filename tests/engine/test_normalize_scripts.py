@@ -8,7 +8,7 @@ import pytest
 
 from moderation.engine import Ruleset
 from moderation.engine.normalize import fold
-from moderation.engine.tokens import tokenize
+from moderation.engine.tokens import spellings, tokenize
 
 
 def words(text: str) -> list[str]:
@@ -109,3 +109,14 @@ def test_rule_words_match_every_spelling(build: Callable[..., Ruleset], text: st
     assert decision.decision == "reject"
     match = decision.reasons[0].matches[0]
     assert text[match.start : match.end] == found
+
+
+@pytest.mark.parametrize("conjunction", ["\u0648", "\u0641"])
+def test_a_joined_arabic_conjunction_is_also_read_without_it(build: Callable[..., Ruleset], conjunction: str) -> None:
+    text = f"{conjunction}\u0645\u0648\u062a"
+    assert build(RULES).evaluate(text).decision == "reject"
+
+
+def test_a_short_word_starting_with_waw_is_not_cut() -> None:
+    # "وجه" (a face) is a word of its own, not "and" + "جه".
+    assert spellings("\u0648\u062c\u0647") == ("\u0648\u062c\u0647",)
