@@ -83,7 +83,17 @@ class TrieNode:
         """Mark a phrase (a sequence of keys) as belonging to the atom with this bit."""
         node = self
         for word in phrase:
-            node = node.child(word)
+            if "*" in word:
+                node = node.child(word)
+                continue
+            # Most keys are plain words: the exact table without child()'s tests for stems and endings.
+            table = node.exact
+            if table is _NO_CHILDREN:
+                table = node.exact = {}
+            found = table.get(word)
+            if found is None:
+                found = table[word] = TrieNode()
+            node = found
         node.mask |= bit
 
     def has_children(self) -> bool:

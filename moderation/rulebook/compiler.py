@@ -23,6 +23,7 @@ from typing import Any
 
 from ..engine import Ruleset, fold, load_ruleset
 from ..engine.inflection import inflections
+from ..engine.spelling import dictionary_words
 from ..engine.wordlist import common_words, function_words, known_words, ordinary_words
 from .compile_child import OK, compile_in_child, compile_message
 
@@ -143,7 +144,7 @@ def load_tables() -> None:
     import wordninja  # noqa: F401 - its model loads on import
 
     lemminflect.getAllInflections("walk", upos="VERB")
-    lemminflect.getAllLemmas("walk")
+    dictionary_words()
     inflections("walk", "verb")
     known_words()
     common_words()

@@ -102,3 +102,16 @@ def test_the_speller_reads_frequent_misspellings_as_rule_words() -> None:
     assert speller.misspelt("shot") == ()  # a real word stays itself
     assert not speller.is_known("kil")
     assert speller.extended(["hurt"], (), (), frozenset(), frozenset()).misspelt("kil") == ("kill",)
+
+
+@pytest.mark.parametrize(
+    "word",
+    ["walked", "geese", "better", "quickly", "all", "another", "Walked", "wil", "sould", "idoit", "qzxv", "children", "'ll"],
+)
+def test_the_dictionary_words_agree_with_lemminflects_lookup(word: str) -> None:
+    from lemminflect import getAllLemmas
+
+    from moderation.engine.spelling import _dictionary_word, dictionary_words
+
+    assert dictionary_words() is not None  # read from lemminflect's files, not by its loader
+    assert _dictionary_word(word) == bool(getAllLemmas(word))

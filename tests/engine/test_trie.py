@@ -67,3 +67,15 @@ def test_leaves_share_empty_tables_until_they_get_children() -> None:
     leaf.add(("now",), 16)
     assert leaf.exact and not other.exact
     assert root.exact["hurt"].exact["you"].step(("now",), frozenset())[0] == 16
+
+
+def test_add_files_words_stems_endings_and_a_lone_star_as_child_does() -> None:
+    root = TrieNode()
+    root.add(("go", "kill*", "*self", "*", "now"), 1)
+    by_child = TrieNode()
+    node = by_child
+    for key in ("go", "kill*", "*self", "*", "now"):
+        node = node.child(key)
+    node.mask |= 1
+    assert pickle.dumps(root) == pickle.dumps(by_child)
+    assert root.exact["go"].prefixes["kill"].suffixes["self"].exact["*"].exact["now"].mask == 1
