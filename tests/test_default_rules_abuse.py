@@ -66,6 +66,45 @@ def abuse_rules(ruleset: Ruleset, text: str) -> set[str]:
         ("Moroccans in Madrid are all looters", "abuse/derogatory-attributes"),
         ("Yemenis stink", "abuse/derogatory-attributes"),
         ("no Afghan will ever be a real citizen", "abuse/negated-worth"),
+        # A bad noun with its quality; an adverb of nature between; a collective "the" and an adjective.
+        ("Sikhs are violent religious zealots", "abuse/derogatory-attributes"),
+        ("Armenians are biologically inferior", "abuse/derogatory-attributes"),
+        ("the Kurdish are thieves", "abuse/derogatory-attributes"),
+        ("Chaldeans are incapable of telling the truth", "abuse/derogatory-attributes"),
+        ("lesbians are a menace to our children", "abuse/derogatory-attributes"),
+        ("women are nothing more than objects", "abuse/derogatory-attributes"),
+        # Said in passing between commas; a question after a comma; one known to the writer stands for all.
+        ("Druze, who are liars, run the shops", "abuse/derogatory-attributes"),
+        ("women, as everyone knows, are hysterical", "abuse/derogatory-attributes"),
+        ("enough of this, why are Alawites so sly?", "abuse/derogatory-attributes"),
+        ("every Baloch I have dealt with was a crook", "abuse/derogatory-attributes"),
+        # Ruining or taking what is "ours"; protecting "us" from a group; an identity to cure.
+        ("Somalis are wrecking our neighbourhoods", "abuse/implicit-hate"),
+        ("Afghans will take over this country", "abuse/implicit-hate"),
+        ("Nigerians only came here for handouts", "abuse/implicit-hate"),
+        ("keep our daughters safe, protect our families from Pakistanis", "abuse/implicit-hate"),
+        ("bisexuals need to be straightened out", "abuse/implicit-hate"),
+        ("trans women are nothing but men in wigs", "abuse/implicit-hate"),
+        # Put away, kept out, silenced.
+        ("autistic people should be hidden away", "abuse/exclusion"),
+        ("Roma must not be allowed into our city", "abuse/exclusion"),
+        ("girls should be seen and not heard", "abuse/exclusion"),
+        ("a girl's place is in the kitchen", "abuse/exclusion"),
+        # Negated worth in other shapes.
+        ("Hazaras should never have been born", "abuse/negated-worth"),
+        ("Iraqis are never going to be as civilised as us", "abuse/negated-worth"),
+        ("Kurds will never be part of our nation", "abuse/negated-worth"),
+        ("not one Turkmen has ever built anything of value", "abuse/negated-worth"),
+        ("women don't deserve an education", "abuse/negated-worth"),
+        # Contempt in other frames; "those people" refers back to a group.
+        ("all I have for Copts is pure scorn", "abuse/contempt"),
+        ("we are filled with loathing towards Bahais", "abuse/contempt"),
+        ("nothing gets us madder than Persians", "abuse/contempt"),
+        ("I can't walk past a Yazidi without wanting to throw up", "abuse/contempt"),
+        ("Assyrians moved in upstairs. Those people are rats.", "abuse/dehumanising"),
+        # A religion abused as a disease or evil.
+        ("Zoroastrianism is a poison", "abuse/religion-denigrated"),
+        ("Sufism is the religion of the devil", "abuse/religion-denigrated"),
     ],
 )
 def test_abuse_is_rejected_by_its_concern(ruleset: Ruleset, text: str, rule: str) -> None:
@@ -95,6 +134,19 @@ def test_abuse_is_rejected_by_its_concern(ruleset: Ruleset, text: str, rule: str
         "I would never rent a house without a contract",
         # Reclaimed, said of oneself.
         "As a proud dyke from Diyarbakir I marched today",
+        # The same frames about what is not a group, or said of a group in its favour.
+        "The Kurdish language has many dialects",
+        "I can't stand the Turkish coffee they serve here",
+        "The Kurdish are generous hosts",
+        "Drought is destroying our crops",
+        "Refugees are unable to return home",
+        "Yazidi women are too traumatised to talk",
+        "The refugees smell smoke from the camp",
+        "Women should be allowed into the stadium",
+        "Islam is practised by most Iraqis",
+        "The idea that Kurds are thieves is an old lie",
+        "I will never believe that Arabs are terrorists",
+        "We must protect refugees from the cold",
     ],
 )
 def test_ordinary_speech_about_groups_is_approved(ruleset: Ruleset, text: str) -> None:
