@@ -316,6 +316,7 @@ class RuleLoader:
             unless_quoted=data["unless_quoted"],
             unless_mentioned=data["unless_mentioned"],
             unless_near=tuple(near),
+            paired_within=data["paired_within"],
             exception_texts=tuple(texts),
         )
 

@@ -71,6 +71,9 @@ class Rule:
     unless_quoted: bool = False
     unless_mentioned: bool = False
     unless_near: tuple[NearCue, ...] = ()
+    # A signal that counts only beside another: its hits stand within this many tokens of a hit of another rule
+    # of its category (0: anywhere).
+    paired_within: int = 0
     # What each exception says, as written: unless entries, then unless_near cues, then unless_patterns.
     exception_texts: tuple[str, ...] = ()
 

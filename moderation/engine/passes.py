@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from .detectors import Span
 from .lattice import Lattice
 from .model import Rule
-from .proximity import Cue, Trace, mentioned, near
+from .proximity import Cue, Trace, mentioned, near, token_range
 from .spans import SpanSet, outermost
 
 # A quotation only reports speech when the comment says something outside it.
@@ -70,7 +70,41 @@ def surviving(lattice: Lattice, rules: Sequence[Rule], gathered: Gathered) -> di
         kept = outermost(kept)
         if len(kept) >= rule.min_matches:
             fired[rule_index] = kept
+    if any(rules[rule_index].paired_within for rule_index in fired):
+        _drop_unpaired(lattice, rules, fired)
     return fired
+
+
+def _drop_unpaired(lattice: Lattice, rules: Sequence[Rule], fired: dict[int, list[Span]]) -> None:
+    """Hits of rules with `paired_within` stand only that near a hit of another enforced rule of their category.
+
+    A half-point signal ("free delivery") is evidence beside another one ("order at shop.biz"), not in a
+    comment where the other signal is paragraphs away. Linear: a running count of tokens covered by each
+    category's hits, so a hit's window is checked in constant time whatever the number of hits.
+    """
+    ranges = {rule_index: [token_range(lattice, span) for span in spans] for rule_index, spans in fired.items()}
+    size = lattice.size  # token positions 0 .. size - 1; a span may end at size
+    for rule_index in [index for index in fired if rules[index].paired_within]:
+        rule, window = rules[rule_index], rules[rule_index].paired_within
+        steps = [0] * (size + 1)
+        for other, spans in ranges.items():
+            if other != rule_index and rules[other].category == rule.category and rules[other].mode == "enforce":
+                for start, end in spans:
+                    steps[min(start, size)] += 1
+                    steps[min(end, size)] -= 1
+        running, covered = 0, [0]
+        for step in steps:  # covered[i]: how many positions before i some partner's hit covers
+            running += step
+            covered.append(covered[-1] + (running > 0))
+        kept = [
+            span
+            for span, (start, end) in zip(fired[rule_index], ranges[rule_index], strict=True)
+            if covered[min(end + window, size + 1)] > covered[max(start - window, 0)]
+        ]
+        if len(kept) >= rule.min_matches:
+            fired[rule_index] = kept
+        else:
+            del fired[rule_index]
 
 
 def quotations(lattice: Lattice) -> SpanSet | None:

@@ -62,6 +62,7 @@ class RuleSchema(Schema):
     unless_near = fields.List(fields.Nested(NearSchema))
     modifiers = fields.Boolean(load_default=True)
     min_matches = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100))
+    paired_within = fields.Integer(load_default=0, validate=validate.Range(min=0, max=50))
     examples = fields.Nested(ExamplesSchema, required=True)
 
     @validates_schema
