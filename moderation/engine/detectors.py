@@ -90,6 +90,9 @@ _NOT_A_SITE_NAME = frozenset(
         "since",
     )
 )
+# Words before which "dot" is a noun: a pattern, a number's point, a mark on a screen ("polka dot net
+# curtains", "a red dot com..."), never the name of a site.
+_DOT_NOUN_WORDS = frozenset(("polka", "decimal", "red", "black", "white", "blue", "green", "yellow", "tiny", "small", "little", "single"))
 _DOMAIN_ERA_NOUNS = frozenset(
     (
         "bubble",
@@ -318,7 +321,7 @@ def find_disguised_links(text: str, allowed_domains: frozenset[str]) -> list[Spa
             continue
         name = host_of(url).split(".", 1)[0]
         following = reading.text[match.start() + len(url) :].split(None, 1)
-        if name in _NOT_A_SITE_NAME or (following and following[0].strip(".,;:!?") in _DOMAIN_ERA_NOUNS):
+        if name in _NOT_A_SITE_NAME or name in _DOT_NOUN_WORDS or (following and following[0].strip(".,;:!?") in _DOMAIN_ERA_NOUNS):
             continue
         spans.append((start, end))
     return spans

@@ -273,6 +273,8 @@ def test_disguised_links(text: str, expected: list[str]) -> None:
         "the www was invented at cern",
         "news at bbc dot co dot uk",  # an allowed source, however it is written
         "cats / dogs",
+        "polka dot net curtains",  # "dot" is a noun after a word of pattern, colour or size
+        "she wore black polka dot net gloves",
     ],
 )
 def test_not_disguised_links(text: str) -> None:
