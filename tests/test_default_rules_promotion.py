@@ -57,6 +57,14 @@ def ruleset() -> Ruleset:
         "Make money while you sleep with one simple app",
         "He got my residence permit in days, contact him on Telegram",
         "Spare parts for every model at a discounted price, autoparts-zakho.net",
+        # Likes asked for the comment; readers sent to a search engine, to a handle, to a shortener.
+        "Like this comment if you think the referee was blind",
+        "How many likes can this comment get before the final?",
+        "My band has a new song, open YouTube and type our name",
+        "new beats every friday, follow me @zakho_sound",
+        "free phone credit here: bit.ly / 7hQx2",
+        "Want work abroad? Leave your WhatsApp number and I will call",
+        "You have to check out this singer from Akre on TikTok",
     ],
 )
 def test_promotion_is_rejected(ruleset: Ruleset, text: str) -> None:
@@ -112,6 +120,11 @@ def test_promotion_is_rejected(ruleset: Ruleset, text: str) -> None:
         "The family said they could not reach him on WhatsApp for days",
         "The PM for the region met the delegation",
         "Critics discount the numbers from the ministry, see somenews.org/x",
+        # A pitch far from the link the writer cites; a dot that is a noun; advice to read a guide.
+        "The new mall promised same day delivery and huge discounts, but most of its shops closed within a year "
+        "and the traders are still owed rent. The court records are at courtwatch-iq.org/cases",
+        "She sells polka dot net curtains in the bazaar",
+        "You may want to check out the style guide before editing",
     ],
 )
 def test_citations_and_ordinary_comments_are_approved(ruleset: Ruleset, text: str) -> None:
