@@ -82,6 +82,10 @@ def test_swear_words_are_profanity_however_spelt(ruleset: Ruleset, text: str) ->
         # Quoted or reported to condemn it.
         'He told me "fuck off" and I reported him',
         "Anyone telling refugees to go fuck themselves should be ashamed",
+        # Swear words named as words, and a wiki shortcut cited.
+        "Bollocks is British slang for nonsense, the teacher explained",
+        "My grandmother asked me what wtf stands for",
+        "The edit was reverted under WP:BOLLOCKS",
     ],
 )
 def test_ordinary_words_and_other_senses_are_not_profanity(ruleset: Ruleset, text: str) -> None:
