@@ -261,8 +261,14 @@ def _words_beside(text: str, links: list[tuple[int, int, bool]]) -> int:
 
 
 def find_emails(text: str, allowed_domains: frozenset[str]) -> list[Span]:
-    """E-mail addresses, also disguised: "name [at] gmail [dot] com", "name @ gmail . com", "name at gmail.com"."""
-    spans = [match.span() for match in _EMAIL.finditer(text)] if "@" in text else []
+    """E-mail addresses, also disguised: "name [at] gmail [dot] com", "name @ gmail . com", "name at gmail.com".
+
+    Not an address at an allowed domain (a university, a government, a newsroom): like the number of a
+    hospital, an institution's address is information, not the writer's promotion.
+    """
+    spans = []
+    if "@" in text:
+        spans = [match.span() for match in _EMAIL.finditer(text) if not is_allowed_host(host_of(match.group()), allowed_domains)]
     reading = disguised(text)
     if reading is not None:
         spans.extend(span for span in _disguised_spans(text, reading, _EMAIL) if span not in spans)

@@ -318,3 +318,10 @@ def test_counting_is_no_phone(text: str) -> None:
 
 def test_detector_registry() -> None:
     assert set(DETECTORS) == {"link", "bare_link", "disguised_link", "email", "phone", "handle", "money", "price"}
+
+
+def test_an_address_at_an_allowed_domain_is_no_contact_detail() -> None:
+    allowed = frozenset({"*.edu", "bbc.co.uk"})
+    assert find_emails("questions to registrar@uni-example.edu or tips@bbc.co.uk", allowed) == []
+    text = "order from sales@rugs-example.com"
+    assert [text[start:end] for start, end in find_emails(text, allowed)] == ["sales@rugs-example.com"]
