@@ -128,6 +128,7 @@ def test_crude_sexual_language_is_vulgarity(ruleset: Ruleset, text: str) -> None
         "People who eat nuts live longer",
         # British for a blunder.
         "What a cock-up at the electricity office",
+        "Thousands of women marched in pink pussy hats",
     ],
 )
 def test_other_senses_of_crude_words_are_not_vulgarity(ruleset: Ruleset, text: str) -> None:
