@@ -22,7 +22,7 @@ log = logging.getLogger(__name__)
 _COMPILED: dict[tuple[str, bool], Ruleset] = {}
 _COMPILED_MAX = 8
 # Bumped whenever the compiled form changes, so that an old cache file is never read by new code.
-FORMAT = 5
+FORMAT = 6
 
 
 def content_key(directory: Path, files: RuleFiles | None = None) -> str:

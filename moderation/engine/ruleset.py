@@ -14,6 +14,7 @@ from .model import CATEGORIES, Assessment, Decision, Match, Reason, Rule, Settin
 from .normalize import FoldedText, fold
 from .passes import Gathered, surviving
 from .proximity import Trace, near_keys
+from .symbols import next_symbol_id, reserve_symbol_ids
 from .tokens import Scanner
 
 HIT, EXCEPTION, NEAR, ALLOW, MENTION = EntryKind  # read per candidate: module globals, not enum attribute look-ups
@@ -97,9 +98,12 @@ class Ruleset:
     def __getstate__(self) -> dict[str, Any]:
         state = dict(self.__dict__)
         del state["_scanner"]  # a memo: rebuilt empty
+        state["_symbol_ids"] = next_symbol_id()  # above every symbol id it holds
         return state
 
     def __setstate__(self, state: dict[str, Any]) -> None:
+        # A site's symbols compiled on these rules must not reuse their ids: memos are keyed by them.
+        reserve_symbol_ids(state.pop("_symbol_ids", 0))
         self.__dict__.update(state)
         self._scanner = Scanner(self.compiled.speller.known, self.compiled.speller.common)
 

@@ -9,6 +9,7 @@ template costs a bounded amount of work per starting position whatever the lexic
 from __future__ import annotations
 
 import itertools
+import threading
 from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING
 
@@ -21,7 +22,24 @@ SYM, GAP, START, END, COMMA = 0, 1, 2, 3, 4
 MAX_LIST_ITEMS = 8
 # The most tokens the modifiers between two parts may take: three modifiers of up to four words.
 MODIFIER_REACH = 12
+# Symbol ids key memos (a chart's cells, an index's needs), so they must be unique in a process, also
+# against symbols unpickled from a cache file another process wrote (reserve_symbol_ids).
 _ids = itertools.count(1)
+_reserving = threading.Lock()
+
+
+def next_symbol_id() -> int:
+    """An id above every symbol made in this process so far (a pickled ruleset records it)."""
+    return next(_ids)
+
+
+def reserve_symbol_ids(above: int) -> None:
+    """Give the symbols made from now on ids above `above` (those of a ruleset another process compiled)."""
+    global _ids
+    with _reserving:
+        current = next(_ids)
+        if current <= above:
+            _ids = itertools.count(above + 1)
 
 
 class Sym:

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import itertools
 import pickle
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
+
 from moderation.engine import Ruleset, load_ruleset
 from moderation.engine.cache import content_key
+from moderation.engine.overlay import load_sites
 
 RULES = {
     "threats.yml": """
@@ -69,3 +73,30 @@ def test_a_torn_cache_file_is_only_a_missed_cache(write_rules: Callable[..., Pat
     ruleset = load_ruleset(directory, cache_dir=cache_dir)
     assert ruleset.evaluate("I will kill you").rejected
     assert pickle.loads((cache_dir / name).read_bytes()).version == ruleset.version  # rewritten whole
+
+
+def test_a_site_compiled_on_rules_read_from_the_cache_in_a_new_process_matches(
+    write_rules: Callable[..., Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Symbol ids key the chart's and the index's memos: a new process counts from 1 again, and must not
+    # hand a site's symbols the ids of symbols it read from the cache file.
+    site = """
+        rules:
+          - id: mild
+            category: threat
+            message: Mild words
+            words: [darn, heck]
+            examples: {reject: ["darn it, we lost"]}
+    """
+    directory = write_rules({**RULES, "sites/kids.yml": site})
+    cache_dir = tmp_path / "cache"
+    from moderation.engine import cache, symbols
+
+    monkeypatch.setattr(cache, "_COMPILED", {})  # no ruleset of the same shared files compiled by another test
+    monkeypatch.setattr(symbols, "_ids", itertools.count(1))  # the compiling process, from its start
+    load_ruleset(directory, cache_dir=cache_dir, memo=False)
+    monkeypatch.setattr(symbols, "_ids", itertools.count(1))  # a new process that reads the cache file
+    shared = load_ruleset(directory, cache_dir=cache_dir, memo=False)
+    policies = load_sites(shared, directory)  # runs the site's example: it raised RuleSetError
+    assert policies.for_site("kids").evaluate("heck, we lost").rejected
+    assert policies.for_site("kids").evaluate("I will k1ll you").rejected
