@@ -41,9 +41,11 @@ access_log_format = '%(h)s %(l)s %(u)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(b)s "%(
 
 def when_ready(server: object) -> None:
     """After the preloaded app is built and before the first fork: rules reload by new forks; freeze what exists."""
+    from moderation.engine.language import load_word_lists
     from moderation.rulebook.compiler import attach_compiler
     from moderation.web.serving import reload_by_forking
 
+    load_word_lists()  # else each worker reads its own copy on its first comment
     reload_by_forking(server)
     attach_compiler(server)  # forked before the workers: they never share its pages
     gc.collect()

@@ -67,6 +67,11 @@ def _english_words() -> frozenset[str]:
     return frozenset(word for word in ordinary_word_set() if len(word) > 2) | short
 
 
+def load_word_lists() -> None:
+    """Load the English word lists now (a preloading server's master, so that its workers share them)."""
+    _english_words()
+
+
 def _without_noise(text: str) -> str:
     # Most comments hold none of the marks: str.__contains__ is far cheaper than running the pattern.
     return _NOISE.sub(" ", text) if any(mark in text for mark in _NOISE_MARKS) else text
