@@ -6,11 +6,14 @@ reload without a change, a restart with unchanged rules) can share or reload it 
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import hashlib
 import logging
 import os
 import pickle
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 from .files import RuleFiles, read_rule_files
@@ -55,6 +58,24 @@ def _write_cache(path: Path, ruleset: Ruleset) -> None:
         log.warning("cannot write the compiled-rules cache %s: %s", path, error)
 
 
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """No garbage collection while a ruleset is compiled or unpickled (in this thread's doing).
+
+    Both make hundreds of thousands of objects that all live on, and the collector would go over them
+    again and again as they pile up: 14% of a compile's CPU, 40% of reading a cache file. The few
+    cycles a compile leaves are collected at the next collection after it.
+    """
+    paused = gc.isenabled()
+    if paused:
+        gc.disable()
+    try:
+        yield
+    finally:
+        if paused:
+            gc.enable()
+
+
 def load_ruleset(
     directory: str | Path, check_examples: bool = True, cache_dir: str | Path | None = None, reuse: bool = True, memo: bool = True
 ) -> Ruleset:
@@ -64,6 +85,11 @@ def load_ruleset(
     and a fresh compile is written there. `reuse=False` compiles afresh and keeps nothing (candidates).
     `memo=False` uses the caches but keeps no reference in this process (a server's reloads would pile up).
     """
+    with _collector_paused():
+        return _load_ruleset(directory, check_examples, cache_dir, reuse, memo)
+
+
+def _load_ruleset(directory: str | Path, check_examples: bool, cache_dir: str | Path | None, reuse: bool, memo: bool) -> Ruleset:
     path = Path(directory)
     if not path.is_dir() or not reuse:
         return RuleLoader(directory, check_examples).load()

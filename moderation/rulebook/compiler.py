@@ -11,6 +11,7 @@ own: the workers are forked from the master, never from it.
 from __future__ import annotations
 
 import contextlib
+import gc
 import json
 import logging
 import os
@@ -111,6 +112,7 @@ def _serve(requests_fd: int, replies_fd: int, close_fds: list[int]) -> None:
             os.close(fd)
     for name in _MASTER_SIGNALS:
         signal.signal(getattr(signal, name), signal.SIG_DFL)
+    gc.freeze()  # the master's objects live as long as this process: no collection goes over them again
     with contextlib.suppress(OSError):  # `ps` and the benchmarks tell it from the workers
         Path("/proc/self/comm").write_text(PROCESS_NAME)
     requests = os.fdopen(requests_fd, "rb")

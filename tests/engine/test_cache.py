@@ -100,3 +100,29 @@ def test_a_site_compiled_on_rules_read_from_the_cache_in_a_new_process_matches(
     policies = load_sites(shared, directory)  # runs the site's example: it raised RuleSetError
     assert policies.for_site("kids").evaluate("heck, we lost").rejected
     assert policies.for_site("kids").evaluate("I will k1ll you").rejected
+
+
+def test_the_collector_is_paused_for_a_compile_only(write_rules: Callable[..., Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    import gc
+
+    from moderation.engine import loader
+
+    seen: list[bool] = []
+    real_load = loader.RuleLoader.load
+
+    def load(self: loader.RuleLoader) -> Ruleset:
+        seen.append(gc.isenabled())
+        return real_load(self)
+
+    monkeypatch.setattr(loader.RuleLoader, "load", load)
+    directory = write_rules(RULES)
+    assert gc.isenabled()
+    load_ruleset(directory, reuse=False)
+    assert seen == [False]
+    assert gc.isenabled()  # on again afterwards
+    gc.disable()
+    try:
+        load_ruleset(directory, reuse=False)
+        assert not gc.isenabled()  # a caller's own pause is left alone
+    finally:
+        gc.enable()
