@@ -142,12 +142,10 @@ def _warm_up(asked: threading.Event, busy: threading.Lock) -> None:
 
 def load_tables() -> None:
     """Import and load every table a compile uses: inflections, lemmas, word frequencies, segmentation, look-alikes."""
-    import lemminflect
     import wordninja  # noqa: F401 - its model loads on import
 
-    lemminflect.getAllInflections("walk", upos="VERB")
+    inflections("walk", "verb")  # imports lemminflect and gives it the lazily parsed table, as a compile would
     dictionary_words()
-    inflections("walk", "verb")
     known_words()
     common_words()
     function_words()
