@@ -45,6 +45,25 @@ def threat_rules(ruleset: Ruleset, text: str) -> set[str]:
         ("the Kurds of Afrin should be slaughtered", "threats/deserve-harm"),
         ("somebody should drive over to his office and shoot him", "threats/call-to-violence"),
         ("you and your whole family will burn alive", "threats/know-where-you-live"),
+        # Wishes whose agent is a thing or a killer; wanting someone dead.
+        ("I really hope a truck flattens that columnist", "threats/wish-death"),
+        ("hopefully a sniper finds him first", "threats/wish-death"),
+        ("I pray the Alawites all drown in the sea", "threats/wish-death"),
+        ("I'd love them all dead", "threats/wish-death"),
+        ("I hope the minister's villa burns down with him still inside", "threats/wish-death"),
+        # Veiled threats: knowing the place, what will happen, accidents.
+        ("we know what route your wife drives to work", "threats/know-where-you-live"),
+        ("you won't even see it coming, traitor", "threats/know-where-you-live"),
+        ("accidents happen to reporters who ask questions", "threats/know-where-you-live"),
+        ("shame if anything unfortunate happened to your family", "threats/know-where-you-live"),
+        ("carry on running your mouth and watch what happens", "threats/know-where-you-live"),
+        ("the police will never find your remains", "threats/know-where-you-live"),
+        ("you're going to die slowly", "threats/know-where-you-live"),
+        # Conditional and asked as a favour.
+        ("if you ever come back here I'm going to end him", "threats/kill-you"),
+        ("will somebody just shoot that imam", "threats/call-to-violence"),
+        ("who will volunteer to hang the traitors?", "threats/call-to-violence"),
+        ("gather up the protesters and burn them", "threats/call-to-violence"),
     ],
 )
 def test_threats_are_rejected_by_their_frame(ruleset: Ruleset, text: str, rule: str) -> None:
@@ -68,6 +87,15 @@ def test_threats_are_rejected_by_their_frame(ruleset: Ruleset, text: str, rule: 
         "They should hang the new flag in the hall.",
         "Another Anfal is what every Kurdish family still fears.",
         "Traitors should be shot, the general said in his memoirs.",
+        # The same frames around ordinary wishes, warnings and surprises.
+        "I hope the Peshmerga find the kidnapped women soon.",
+        "I want you to know the truth.",
+        "You will never see the ending coming in this film.",
+        "Accidents happen when roads are not gritted.",
+        "You will regret not taking the job.",
+        "Could someone please shoot me the link to the report?",
+        "We need to end this conflict for good.",
+        "Something bad happened to the bus on the way to Duhok.",
     ],
 )
 def test_slogans_reports_and_idioms_are_approved(ruleset: Ruleset, text: str) -> None:
