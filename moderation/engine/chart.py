@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from itertools import compress
-from typing import TYPE_CHECKING
 
 from .lattice import Lattice
 from .symbols import Sym
@@ -32,8 +31,6 @@ class Chart:
     `sentence` is each position's sentence number, read from the lattice (which computes them) on first use.
     """
 
-    sentence: list[int]
-
     __slots__ = (
         "_mentions",
         "_skips",
@@ -48,7 +45,6 @@ class Chart:
         "modifier",
         "modifier_first",
         "present",
-        "sentence",
         "single",
         "size",
         "steps",
@@ -78,14 +74,13 @@ class Chart:
             present |= mask
         self.present = present
 
-    if not TYPE_CHECKING:  # (hidden from mypy, which would otherwise accept any attribute name)
+    @property
+    def sentence(self) -> list[int]:
+        """Each position's sentence number (the lattice computes them on first use).
 
-        def __getattr__(self, name: str) -> list[int]:
-            # `sentence` is an unset slot until first read: symbols read it per step, a plain attribute is cheapest.
-            if name == "sentence":
-                self.sentence = sentence = self.lattice.sentence
-                return sentence
-            raise AttributeError(name)
+        A property, not `__getattr__`: a class with `__getattr__` has none of its attribute reads specialised.
+        """
+        return self.lattice.sentence
 
     def capitalization_matters(self) -> bool:
         """False when the comment has no capital letter: no word can be written as a name."""

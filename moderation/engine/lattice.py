@@ -11,7 +11,6 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Callable
-from typing import TYPE_CHECKING
 
 import ahocorasick
 
@@ -35,9 +34,7 @@ _LETTERS_HINT = re.compile(r"(?<![\w@$*!|'])[\w@$*!|'][^\w\n]{1,2}[\w@$*!|'][^\w
 class Lattice:
     """Primary tokens (text spans and spellings), other readings as edges; sentences and quotations on first use."""
 
-    __slots__ = ("_quotes", "_sentence_ends", "ends", "extra", "folded", "forms", "sentence", "starts", "text")
-    # Each token's sentence number: an unset slot until first read (a comment no template is tried on needs none).
-    sentence: list[int]
+    __slots__ = ("_quotes", "_sentence", "_sentence_ends", "ends", "extra", "folded", "forms", "starts", "text")
 
     def __init__(
         self,
@@ -57,21 +54,25 @@ class Lattice:
         self.extra: dict[int, list[Edge]] = extra or {}
         self._sentence_ends = sentence_ends
         self._quotes: list[tuple[int, int]] | None = None
+        self._sentence: list[int] | None = None
 
     @property
     def size(self) -> int:
         """Number of primary tokens."""
         return len(self.forms)
 
-    if not TYPE_CHECKING:  # (hidden from mypy, which would otherwise accept any attribute name)
+    @property
+    def sentence(self) -> list[int]:
+        """Each token's sentence number, computed on first use (a comment no template is tried on needs none).
 
-        def __getattr__(self, name: str) -> list[int]:
-            if name == "sentence":
-                if self._sentence_ends is None:
-                    self._sentence_ends = sentences.find_ends(self.text)
-                self.sentence = sentence = sentences.numbers(self._sentence_ends, self.starts)
-                return sentence
-            raise AttributeError(name)
+        A property, not `__getattr__`: a class with `__getattr__` has none of its attribute reads specialised.
+        """
+        sentence = self._sentence
+        if sentence is None:
+            if self._sentence_ends is None:
+                self._sentence_ends = sentences.find_ends(self.text)
+            sentence = self._sentence = sentences.numbers(self._sentence_ends, self.starts)
+        return sentence
 
     @property
     def quotes(self) -> list[tuple[int, int]]:
