@@ -19,6 +19,8 @@ from .trie import TrieNode
 
 # Modifiers ("really", "without a doubt") skipped between two parts of a template, at most.
 MAX_MODIFIERS = 3
+# From this many distinct masks on, a comment's start positions are indexed by word-set bit (see Chart.starts).
+_MASKS_BY_BIT = 96
 
 
 class WorkBudgetError(Exception):
@@ -32,6 +34,7 @@ class Chart:
     """
 
     __slots__ = (
+        "_by_bit",
         "_mentions",
         "_skips",
         "_starts",
@@ -68,6 +71,7 @@ class Chart:
         self._skips: dict[int, tuple[int, ...]] = {}
         self._mentions: dict[int, int] = {}
         self._starts: dict[int, list[int]] = {}
+        self._by_bit: dict[int, list[int]] | None = None
         self._fill(root, safe_words)
         present = 0
         for mask in self.by_mask:
@@ -99,6 +103,7 @@ class Chart:
         if positions:
             self.by_mask.setdefault(bit, []).extend(positions)
             self.present |= bit
+            self._by_bit = None
         return bool(positions)
 
     def _add(self, start: int, end: int, mask: int) -> None:
@@ -216,7 +221,20 @@ class Chart:
         known = self._starts.get(first)
         if known is not None:
             return known
-        if self.size <= 4 * len(self.by_mask):
+        if len(self.by_mask) >= _MASKS_BY_BIT:
+            # A long comment holds many masks and tries many templates: each mask's bits are read once,
+            # then a mask's starts are the positions of the few bits of it the comment holds.
+            by_bit = self._by_bit
+            if by_bit is None:
+                by_bit = self._by_bit = self._positions_by_bit()
+            wanted = first & self.present
+            gathered: set[int] = set()
+            while wanted:
+                low = wanted & -wanted
+                gathered.update(by_bit[low.bit_length() - 1])
+                wanted ^= low
+            ordered = sorted(gathered)
+        elif self.size <= 4 * len(self.by_mask):
             # Few tokens for the masks found: test every position's mask, in C.
             ordered = list(compress(range(self.size), map(first.__and__, self.cellmask)))
         else:
@@ -227,6 +245,21 @@ class Chart:
             ordered = sorted(found)
         self._starts[first] = ordered
         return ordered
+
+    def _positions_by_bit(self) -> dict[int, list[int]]:
+        """The positions where each word-set bit begins (unsorted, possibly repeated: starts() sorts a set)."""
+        by_bit: dict[int, list[int]] = {}
+        for mask, positions in self.by_mask.items():
+            while mask:
+                low = mask & -mask
+                bit = low.bit_length() - 1
+                known = by_bit.get(bit)
+                if known is None:
+                    by_bit[bit] = list(positions)
+                else:
+                    known.extend(positions)
+                mask ^= low
+        return by_bit
 
     def skip_modifiers(self, positions: set[int], sentence: int) -> set[int]:
         """The positions, and those reached from them by skipping a few modifiers of the same sentence."""

@@ -6,6 +6,7 @@ entries are worth matching at all. See docs/engine.md, "The candidate index".
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from typing import Any, NamedTuple
@@ -197,34 +198,33 @@ def in_order(chart: Chart, needs: tuple[int, ...]) -> bool:
 
     Every match of a series holds a phrase of each required part's need, in the parts' order, inside
     one sentence; so when no such chain exists, no match does. The chain is followed greedily from
-    each start of the first need: from a later start every link is at least as late, so when a link
-    leaves the sentence, the next try starts in the sentence it reached. At most one walk over the
-    positions per need, and a plain loop: cheaper than the sorted start lists for the short comments
-    that most are.
+    each start of the first need, each link the need's first position after the last (a bisection of
+    its start list, which the chart remembers per mask): from a later start every link is at least as
+    late, so when a link leaves the sentence the next try starts in the sentence after. Work grows with
+    the sentences tried, not with the comment's length: long comments try many entries.
     """
-    cellmask, sentence, size = chart.cellmask, chart.sentence, chart.size
-    first_need = needs[0]
-    position = 0
-    while True:
-        while position < size and not cellmask[position] & first_need:
-            position += 1
-        if position >= size:
+    sentence = chart.sentence
+    lists = [chart.starts(need) for need in needs]
+    first, later = lists[0], lists[1:]
+    for positions in later:
+        if not positions:
             return False
-        here = sentence[position]
-        at = position
-        for need in needs[1:]:
-            at += 1
-            while at < size and not cellmask[at] & need:
-                if sentence[at] != here:
-                    break
-                at += 1
-            if at >= size:
+    index, count = 0, len(first)
+    while index < count:
+        here = sentence[first[index]]
+        at = first[index]
+        for positions in later:
+            link = bisect_right(positions, at)
+            if link == len(positions):
                 return False
+            at = positions[link]
             if sentence[at] != here:
-                position = at
                 break
         else:
             return True
+        # The next try: the first start of the first need in a later sentence than this one.
+        index = bisect_left(first, bisect_right(sentence, here), index + 1)
+    return False
 
 
 def bits(mask: int) -> Iterable[int]:
