@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 
 from .errors import ErrorKind
-from .inflection import inflections
+from .inflection import inflect_head, inflections, phrase_head
 from .symbols import COMMA, END, GAP, START, SYM, Element, Referent, Repeat, Series, Sym, Union, WordSet
 from .syntax import (
     Alt,
@@ -194,7 +194,7 @@ class Grammar:
                 if is_literal(node):
                     literal.extend(self._inflected(phrase, spec) for phrase in expand_literal(node, self.limits.phrases_per_part))
                     continue
-                symbol, _optional = self.compile(self._inflect_last(node, spec), modifiers=True)
+                symbol, _optional = self.compile(inflect_head(node, spec.inflect), modifiers=True)
             except TemplateError as error:
                 self.report(f"lexicon {spec.name}: {error}", spec.file, spec.line)
                 continue
@@ -224,19 +224,8 @@ class Grammar:
     def _inflected(self, phrase: Phrase, spec: LexiconSpec) -> list[Phrase]:
         if spec.inflect == "none" or not phrase:
             return [phrase]
-        head = _head(phrase, spec.inflect)
+        head = phrase_head(phrase, spec.inflect)
         return [(*phrase[:head], form, *phrase[head + 1 :]) for form in inflections(phrase[head], spec.inflect)]
-
-    def _inflect_last(self, node: Seq, spec: LexiconSpec) -> Seq:
-        words = tuple(part.text if isinstance(part, Word) else "" for part in node.parts)
-        if spec.inflect == "none" or not node.parts:
-            return node
-        head = _head(words, spec.inflect)
-        if not isinstance(node.parts[head], Word):
-            return node
-        forms = inflections(words[head], spec.inflect)
-        inflected = Alt(tuple(Seq((Word(form),)) for form in forms))
-        return Seq((*node.parts[:head], inflected, *node.parts[head + 1 :]))
 
     def _literal_phrases(self, entries: list[str]) -> list[Phrase]:
         phrases: list[Phrase] = []
@@ -368,15 +357,6 @@ class Grammar:
                     if " " not in word:
                         words.add(word.strip("*"))
         return words
-
-
-def _head(words: tuple[str, ...], kind: str) -> int:
-    """The word of a phrase that inflects: a phrasal verb's verb ("beat up"), a noun phrase's noun ("piece of shit")."""
-    if kind == "verb":
-        return 0
-    if "of" in words[1:]:
-        return words.index("of", 1) - 1
-    return len(words) - 1
 
 
 def _label(node: Node) -> str:

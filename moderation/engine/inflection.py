@@ -7,6 +7,8 @@ import gzip
 from functools import lru_cache
 from typing import Any
 
+from .syntax import Alt, Seq, Word
+
 # lemminflect's part-of-speech tags for the lexicon's `inflect` kinds.
 _KINDS = {"noun": "NOUN", "verb": "VERB", "adjective": "ADJ"}
 INFLECT_KINDS = ("none", *_KINDS)
@@ -82,3 +84,37 @@ def inflections(word: str, kind: str) -> tuple[str, ...]:
     if kind == "noun" and word.endswith("man") and len(word) > 3:
         forms.append(word[:-3] + "men")  # lemminflect's guess for unknown "-man" nouns is "-mans"
     return tuple(dict.fromkeys(form for form in forms if form.replace("'", "").isalpha()))
+
+
+def phrase_head(words: tuple[str, ...], kind: str) -> int:
+    """The word of a phrase that inflects: a phrasal verb's verb ("beat up"), a noun phrase's noun ("piece of shit")."""
+    if kind == "verb":
+        return 0
+    if "of" in words[1:]:
+        return words.index("of", 1) - 1
+    return len(words) - 1
+
+
+def inflect_head(node: Seq, kind: str) -> Seq:
+    """A lexicon entry with its head word in every form: a word, or each word of an alternative of single words.
+
+    "(tear|rip) {x} apart" inflects like "tear {x} apart": "tears them apart", "ripping them apart".
+    """
+    if kind == "none" or not node.parts:
+        return node
+    words = tuple(part.text if isinstance(part, Word) else "" for part in node.parts)
+    head = phrase_head(words, kind)
+    part = node.parts[head]
+    if isinstance(part, Word):
+        heads: tuple[str, ...] = (part.text,)
+    elif isinstance(part, Alt) and all(_one_word(option) for option in part.options):
+        heads = tuple(option.parts[0].text for option in part.options if isinstance(option, Seq) and isinstance(option.parts[0], Word))
+    else:
+        return node
+    forms = dict.fromkeys(form for word in heads for form in inflections(word, kind))
+    inflected = Alt(tuple(Seq((Word(form),)) for form in forms))
+    return Seq((*node.parts[:head], inflected, *node.parts[head + 1 :]))
+
+
+def _one_word(option: object) -> bool:
+    return isinstance(option, Seq) and len(option.parts) == 1 and isinstance(option.parts[0], Word)

@@ -29,6 +29,25 @@ def test_lexicons_are_inflected(find: Find) -> None:
     assert find("{violent_verb} them", "he is beating up them") == ["beating up them"]
 
 
+HEAD_ALTERNATIVES = """
+victim: [them, him]
+metal: [gold, silver]
+tear_apart: {inflect: verb, words: ["(tear|rip) {victim} apart", "(kick|punch) {victim}"]}
+cruel_pair: {inflect: noun, words: ["{metal} (rat|dog)", "(big|red) (apple|pear) of {metal}"]}
+"""
+
+
+def test_an_alternative_of_words_inflects_as_a_word(find: Find) -> None:
+    """The head of an entry with a slot may be a choice of single words: each of them takes its forms."""
+    assert find("{tear_apart}", "they tore them apart", HEAD_ALTERNATIVES) == ["tore them apart"]
+    assert find("{tear_apart}", "she is ripping them apart", HEAD_ALTERNATIVES) == ["ripping them apart"]
+    assert find("{tear_apart}", "he kicked him", HEAD_ALTERNATIVES) == ["kicked him"]
+    assert find("{cruel_pair}", "silver dogs", HEAD_ALTERNATIVES) == ["silver dogs"]
+    # A noun's head before "of" is the alternative before it; the words after "of" keep their form.
+    assert find("{cruel_pair}", "big apples of gold", HEAD_ALTERNATIVES) == ["big apples of gold"]
+    assert find("{cruel_pair}", "big apple of golds", HEAD_ALTERNATIVES) == []
+
+
 def test_contractions_are_read_as_two_words_and_as_one(find: Find) -> None:
     assert find("{second_person} are {insult}", "you're idiots") == ["you're idiots"]
     assert find("(do|does) not belong", "they don't belong here") == ["don't belong"]
