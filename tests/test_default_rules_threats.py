@@ -64,6 +64,17 @@ def threat_rules(ruleset: Ruleset, text: str) -> set[str]:
         ("will somebody just shoot that imam", "threats/call-to-violence"),
         ("who will volunteer to hang the traitors?", "threats/call-to-violence"),
         ("gather up the protesters and burn them", "threats/call-to-violence"),
+        # The act named as the way out; a call to begin.
+        ("the only way to deal with these settlers is to shoot them all", "threats/call-to-violence"),
+        ("it is high time we started hanging the collaborators", "threats/call-to-violence"),
+        # Acts whose verb is a choice of words take every form: "tears", "ripping", "puts".
+        ("I hope someone tears that columnist apart", "threats/wish-death"),
+        ("hopefully somebody puts a bullet in the governor", "threats/wish-death"),
+        # A vehicle or a home wished destroyed; being watched; relatives not safe.
+        ("I hope your helicopter crashes", "threats/wish-death"),
+        ("we are watching you", "threats/know-where-you-live"),
+        ("your daughters will not be safe", "threats/know-where-you-live"),
+        ("I know which gym your husband goes to", "threats/know-where-you-live"),
     ],
 )
 def test_threats_are_rejected_by_their_frame(ruleset: Ruleset, text: str, rule: str) -> None:
@@ -96,6 +107,11 @@ def test_threats_are_rejected_by_their_frame(ruleset: Ruleset, text: str, rule: 
         "Could someone please shoot me the link to the report?",
         "We need to end this conflict for good.",
         "Something bad happened to the bus on the way to Duhok.",
+        "The only way to deal with the traffic is to build a metro.",
+        "It is time we started talking to each other.",
+        "We are watching you play on Sunday, good luck!",
+        "Your children are safe in this school.",
+        "I hope your flight lands on time.",
     ],
 )
 def test_slogans_reports_and_idioms_are_approved(ruleset: Ruleset, text: str) -> None:
