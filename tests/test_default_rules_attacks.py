@@ -85,6 +85,19 @@ def categories(ruleset: Ruleset, text: str) -> tuple[str, ...]:
         "what a birdbrain",
         "listen, dullard, the dam was built in 1986",
         "you dumbo",
+        # A person named, at the start of a sentence or inside it, with a copula written as "=".
+        "Abernathy is a lying weasel",
+        "@sam Okonkwo is an utter buffoon",
+        "I have always said Okafor = clown",
+        "What a gutless rat Whitcombe is.",
+        # Accusations and contempt said of "he", "she", "this guy".
+        "she is a fraud and a hypocrite",
+        "this guy is a laughing stock",
+        "how gullible he is",
+        "what a complete joke she is",
+        # Told to be silent.
+        "Just shut up.",
+        "who gives a damn what you think",
     ],
 )
 def test_insults_aimed_at_a_person_are_personal_attacks(ruleset: Ruleset, text: str) -> None:
@@ -137,6 +150,15 @@ def test_insults_aimed_at_a_person_are_personal_attacks(ruleset: Ruleset, text: 
         # Go and do something ordinary.
         "Go get an education grant for your daughter, the forms are open.",
         "Go cry with the families at the memorial, it is good to grieve.",
+        # A name may be a thing, a place or a policy: only nouns for a person insult it.
+        "Brexit is pathetic and costly.",
+        "Facebook is a cancer on public debate.",
+        "Okonkwo is not a fool, he read the report.",
+        "Okonkwo was called a clown by the opposition.",
+        # Accusations of a public figure named by role stay political argument; "=" in sums and links.
+        "The senator is a hypocrite on water rights.",
+        "If x = 3 then the budget grows by a third.",
+        "Tell them to shut up about the roadworks, I said.",
     ],
 )
 def test_criticism_denials_and_ordinary_words_are_approved(ruleset: Ruleset, text: str) -> None:

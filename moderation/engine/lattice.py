@@ -15,6 +15,7 @@ from collections.abc import Callable
 import ahocorasick
 
 from . import sentences
+from .names import is_name
 from .normalize import FoldedText
 from .spelling import NO_READING, Speller
 from .tokens import LEET, MAX_FRAGMENT, ONE_LETTER_WORDS, Scanner, Token, letter_runs, spellings
@@ -24,6 +25,7 @@ _HYPHEN = re.compile(r"-")
 # A capital then a small letter at the start of a word: "Erdogan", "McCain" (not "I", not "NATO").
 _TITLE_CASE = re.compile(r"(?<![\w'])[A-Z\u00c0-\u00de][a-z\u00df-\u00ff]")
 # A small letter before a capital: the cut is after it (matched on the small letter, which scans faster than a lookbehind).
+_WORD = re.compile(r"\w+")
 _CAMEL = re.compile(r"[a-z\u00df-\u00ff](?=[A-Z\u00c0-\u00de])")
 # Runs of spaced-out letters are read as words from this length ("f u c k", "r e f u g e e").
 MIN_JOINED_LETTERS = 3
@@ -102,17 +104,26 @@ class Lattice:
         between = self.text[self.ends[position - 1] : self.starts[position]]
         return "," in between or ":" in between or " - " in between or "\u2014" in between or "\u2013" in between
 
-    def capitalized(self) -> list[int]:
-        """Positions of words written with a capital inside a sentence (names), not at its start, not in capitals."""
+    def capitalized(self) -> list[tuple[int, int]]:
+        """Position spans of words written with a capital (names), not in capitals; at a sentence start only unknown words.
+
+        A span covers the whole written word, also when it was split into known words ("Vandersloot": van der sloot).
+        """
         folded = self.folded
         if folded is None or folded.original.islower():
             return []
         found = []
+        text, starts = self.text, self.starts
         for match in _TITLE_CASE.finditer(folded.original):
             at = match.start() if isinstance(folded.starts, range) else bisect.bisect_left(folded.starts, match.start())
-            position = bisect.bisect_left(self.starts, at)
-            if position < len(self.starts) and self.starts[position] == at and not self.sentence_start(position):
-                found.append(position)
+            position = bisect.bisect_left(starts, at)
+            if position < len(starts) and starts[position] == at:
+                word = _WORD.match(text, at)
+                stop = word.end() if word else self.ends[position]
+                end = max(position + 1, bisect.bisect_left(starts, stop, position))
+                # Every word opening a sentence has a capital: there only an unknown word is a name ("Pelosi is ...").
+                if not self.sentence_start(position) or is_name(text[at:stop]):
+                    found.append((position, end))
         return found
 
     def sentence_end(self, position: int) -> bool:

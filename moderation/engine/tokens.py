@@ -10,7 +10,9 @@ from typing import NamedTuple
 # Word characters and the symbols that mask or stand for letters ("sh!t", "@ss", "f*ck", "f#ck", "f%ck");
 # "_" splits words too: handled in scan(), as it is rare.
 # An emoji is a token of its own: "you are 💩" names the reader something.
-_TOKEN = re.compile(r"[\w@$*!|'#%]+|[\U0001f300-\U0001faff\u2600-\u27bf]")
+# A lone "=" between spaces is a copula ("Marcus = clown"): a token read as "is" (never inside a link's "?a=b").
+_TOKEN = re.compile(r"[\w@$*!|'#%]+|[\U0001f300-\U0001faff\u2600-\u27bf]|(?<!\S)=(?!\S)")
+COPULA = ("=", "is")
 _SPELLINGS: dict[str, tuple[str, ...]] = {}
 _SPELLINGS_LIMIT = 200_000
 _EDGE = "'!|*@$#%"
@@ -79,6 +81,8 @@ def _stretch_variants(word: str) -> list[str]:
 
 def spellings(raw: str) -> tuple[str, ...]:
     """Return the distinct spellings a raw token may stand for, the plain one first."""
+    if raw == "=":
+        return COPULA
     core = raw.strip("'!|")
     if core.replace("'", "").isalpha():
         forms = [core]

@@ -179,6 +179,21 @@ def test_a_capitalised_word_inside_a_sentence_is_a_name(find: Find) -> None:
     assert find("{capitalized}+ {be} a? {insult}", "so Recep Tayyip Erdogan is a moron") == ["Recep Tayyip Erdogan is a moron"]
 
 
+def test_a_word_no_dictionary_knows_opening_a_sentence_is_a_name(find: Find) -> None:
+    template = "{capitalized} {be} a? {insult}"
+    assert find(template, "Kowalczyk is a clown") == ["Kowalczyk is a clown"]
+    assert find(template, "@anna Kowalczyk is a clown") == ["Kowalczyk is a clown"]  # handles do not start the sentence
+    assert find(template, "Clowns are clowns") == []  # a dictionary word: every first word has a capital
+    assert find(template, "The clown is a clown") == []
+    assert find(template, "kowalczyk is a clown") == []  # no capital, no name
+    assert find(template, "so Vandersloot is a clown") == ["Vandersloot is a clown"]  # one name, though read as "van der sloot"
+
+
+def test_a_lone_equals_sign_is_read_as_is(find: Find) -> None:
+    assert find("{capitalized} {be} a? {insult}", "so Erdogan = clown") == ["Erdogan = clown"]
+    assert find("he {be} a? {insult}", "he=clown") == []  # only an "=" standing apart, as a word
+
+
 def test_pronoun_s_is_read_as_is(find: Find) -> None:
     assert find("he {be} a {insult}", "he's a moron") == ["he's a moron"]
     assert find("{nation} {be} {insult}", "the Kurds's clown") == []  # a possessive, not "is"

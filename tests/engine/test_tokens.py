@@ -88,3 +88,8 @@ def test_letter_runs_split_on_words_and_gaps() -> None:
 def test_short_runs_and_wide_gaps_are_no_letter_runs() -> None:
     assert letter_runs(tokenize("a b")) == []
     assert letter_runs(tokenize("f   u   c   k")) == []  # three spaces: separate letters, not one word
+
+
+def test_a_lone_equals_sign_is_a_token_read_as_is() -> None:
+    assert [token.forms for token in tokenize("marcus = clown")] == [("marcus",), ("=", "is"), ("clown",)]
+    assert [token.forms[0] for token in tokenize("see ?id=5 or a==b")] == ["see", "id", "5", "or", "a", "b"]
