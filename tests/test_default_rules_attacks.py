@@ -98,6 +98,12 @@ def categories(ruleset: Ruleset, text: str) -> tuple[str, ...]:
         # Told to be silent.
         "Just shut up.",
         "who gives a damn what you think",
+        # Sent off, asked how stupid, denied humanity or worth; a name after a comma.
+        "Why don't you go to hell.",
+        "how thick are you?",
+        "are you even human",
+        "none of your comments has any substance",
+        "Show us your source, then, liar.",
     ],
 )
 def test_insults_aimed_at_a_person_are_personal_attacks(ruleset: Ruleset, text: str) -> None:
@@ -159,6 +165,8 @@ def test_insults_aimed_at_a_person_are_personal_attacks(ruleset: Ruleset, text: 
         "The senator is a hypocrite on water rights.",
         "If x = 3 then the budget grows by a third.",
         "Tell them to shut up about the roadworks, I said.",
+        "The family went to the hills, to the lakes, then to Hell's Kitchen.",
+        "Are you even human enough to cry at that film? I was.",
     ],
 )
 def test_criticism_denials_and_ordinary_words_are_approved(ruleset: Ruleset, text: str) -> None:
