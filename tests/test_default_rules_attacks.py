@@ -104,6 +104,7 @@ def categories(ruleset: Ruleset, text: str) -> tuple[str, ...]:
         "are you even human",
         "none of your comments has any substance",
         "Show us your source, then, liar.",
+        "you silly old bat",
     ],
 )
 def test_insults_aimed_at_a_person_are_personal_attacks(ruleset: Ruleset, text: str) -> None:
@@ -167,6 +168,10 @@ def test_insults_aimed_at_a_person_are_personal_attacks(ruleset: Ruleset, text: 
         "Tell them to shut up about the roadworks, I said.",
         "The family went to the hills, to the lakes, then to Hell's Kitchen.",
         "Are you even human enough to cry at that film? I was.",
+        # Insults of "he" and "she" reported or condemned, and judgement nouns naming a trade.
+        "The editor wrote that she is a fraud; the court found otherwise.",
+        "My uncle is a joke writer for the radio.",
+        "Go to hell and back for the people you love.",
     ],
 )
 def test_criticism_denials_and_ordinary_words_are_approved(ruleset: Ruleset, text: str) -> None:
