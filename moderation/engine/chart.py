@@ -96,15 +96,18 @@ class Chart:
 
         Called before any symbol reads the chart (the candidate index decides whether it is needed).
         """
-        positions = self.lattice.capitalized()
-        for position in positions:
-            self.single[position] |= bit
-            self.cellmask[position] |= bit
-        if positions:
-            self.by_mask.setdefault(bit, []).extend(positions)
+        spans = self.lattice.capitalized()
+        for start, end in spans:
+            if end == start + 1:
+                self.single[start] |= bit
+                self.cellmask[start] |= bit
+                self.by_mask.setdefault(bit, []).append(start)
+            else:
+                self._add(start, end, bit)  # a name read as several words ("van der sloot") is one name
+        if spans:
             self.present |= bit
             self._by_bit = None
-        return bool(positions)
+        return bool(spans)
 
     def _add(self, start: int, end: int, mask: int) -> None:
         """Record a phrase of several tokens, or another reading, spanning [start, end)."""
