@@ -32,6 +32,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from http_load import Load, percentile, python_load, wrk_load
 
 PROJECT = Path(__file__).resolve().parent.parent
+SERVED = PROJECT  # the checkout whose service is measured (--project): another one to compare, back to back
 DEFAULT_PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 KEY = "bench-submit-key"
 COMMENT: dict[str, object] = {"text": "What a thoughtful article, thank you. I disagree with the second point, though.", "site": "bench"}
@@ -81,11 +82,16 @@ def serve(app: str, scratch: Path, env: dict[str, str], workers: int) -> Iterato
         "MODERATION_INSTANCE_PATH": str(scratch / "instance"),
         **env,
     }
-    command = [sys.executable, "-m", "gunicorn", "-c", str(PROJECT / "gunicorn.conf.py"), "--pythonpath", str(PROJECT / "benchmarks"), app]
+    # The served checkout's own interpreter (its venv), so --project DIR measures that checkout's code.
+    python = SERVED / ".venv" / "bin" / "python"
+    command = [
+        str(python) if python.exists() else sys.executable,
+        *("-m", "gunicorn", "-c", str(SERVED / "gunicorn.conf.py"), "--pythonpath", str(PROJECT / "benchmarks"), app),
+    ]
     base = f"http://127.0.0.1:{port}"
     with (scratch / f"gunicorn-{port}.log").open("wb") as log:
         started = time.perf_counter()
-        process = subprocess.Popen(command, cwd=PROJECT, env=environment, stdout=log, stderr=subprocess.STDOUT)
+        process = subprocess.Popen(command, cwd=SERVED, env=environment, stdout=log, stderr=subprocess.STDOUT)
         try:
             while post_once(base, timeout=1.0) is None:
                 if process.poll() is not None or time.perf_counter() - started > 120:
@@ -122,11 +128,35 @@ def worker_memory(master: int, compiler: bool = False) -> list[dict[str, float]]
     return found
 
 
-def run_load(base: str, seconds: float, connections: int, tool: str) -> Load:
-    """The load of one measurement, after a second of warm-up."""
-    python_load(base + "/v1/comments", COMMENT, HEADERS, connections, 1.0)
-    load = wrk_load(base + "/v1/comments", COMMENT, HEADERS, connections, seconds) if tool != "python" else None
-    return load or python_load(base + "/v1/comments", COMMENT, HEADERS, connections, seconds)
+def workers_cpu_seconds(master: int) -> float:
+    """User plus system CPU seconds used so far by the workers of a gunicorn master, every thread included."""
+    total = 0
+    ticks = os.sysconf("SC_CLK_TCK")
+    try:
+        children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
+    except OSError:
+        return 0.0
+    for pid in children:
+        try:
+            if Path(f"/proc/{pid}/comm").read_text().strip() == COMPILER_PROCESS:
+                continue
+            # Fields after the command name (which may hold spaces): utime and stime are the 12th and 13th.
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])
+    return total / ticks
+
+
+def run_load(server: Server, seconds: float, connections: int, tool: str) -> tuple[Load, float]:
+    """The load of one measurement, after a second of warm-up, and the workers' CPU µs per answered request in it."""
+    url = server.base + "/v1/comments"
+    python_load(url, COMMENT, HEADERS, connections, 1.0)
+    before = workers_cpu_seconds(server.master)
+    load = wrk_load(url, COMMENT, HEADERS, connections, seconds) if tool != "python" else None
+    load = load or python_load(url, COMMENT, HEADERS, connections, seconds)
+    used = workers_cpu_seconds(server.master) - before
+    return load, used / load.requests * 1e6 if load.requests else 0.0
 
 
 def summary(load: Load) -> dict[str, Any]:
@@ -166,7 +196,7 @@ def scratch_database(url: str) -> Iterator[str | None]:
 def measure_reload(scratch: Path, connections: int, seconds: float, say: Any) -> dict[str, Any]:
     """p99 before and during a rule change, and how long until every answer names the new ruleset."""
     rules = scratch / "rules"
-    subprocess.run(["cp", "-r", str(PROJECT / "rules"), str(rules)], check=True)
+    subprocess.run(["cp", "-r", str(SERVED / "rules"), str(rules)], check=True)
     env = {"MODERATION_RULES_DIR": str(rules), "MODERATION_DATABASE_URL": f"sqlite:///{scratch / 'reload.sqlite3'}"}
     with serve("wsgi:app", scratch, env, 2) as server:
         old = post_once(server.base)
@@ -215,16 +245,23 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--pg-url", default=os.environ.get("MODERATION_TEST_DATABASE_URL", DEFAULT_PG_URL))
     parser.add_argument("--gthread", action="store_true", help="also the service with gthread workers (SQLite, FULL)")
     parser.add_argument("--no-reload", action="store_true", help="skip the hot-reload measurement")
+    parser.add_argument("--project", type=Path, default=PROJECT, help="serve this checkout (its .venv), e.g. main to compare")
+    parser.add_argument(
+        "--only", default="", help="comma-separated targets to measure (echo always runs): sqlite_full,sqlite_normal,postgresql"
+    )
     parser.add_argument("--json", action="store_true", help="JSON only")
     parser.add_argument("--quiet", action="store_true", help="no progress lines")
     args = parser.parse_args(argv)
+    global SERVED
+    SERVED = args.project.resolve()
+    only = {name for name in args.only.split(",") if name}
     quiet = args.quiet or args.json
 
     def say(line: str) -> None:
         if not quiet:
             print(line, file=sys.stderr, flush=True)
 
-    results: dict[str, Any] = {"connections": args.connections, "workers": args.workers, "cpus": os.cpu_count()}
+    results: dict[str, Any] = {"project": str(SERVED), "connections": args.connections, "workers": args.workers, "cpus": os.cpu_count()}
     with tempfile.TemporaryDirectory(prefix="http-speed-") as temporary:
         scratch = Path(temporary)
         sqlite = f"sqlite:///{scratch / 'log.sqlite3'}"
@@ -250,19 +287,24 @@ def main(argv: list[str] | None = None) -> int:
             else:
                 say(f"PostgreSQL not reachable at {args.pg_url}: skipped")
             for name, app, env in targets:
+                if only and name != "echo" and name not in only:
+                    continue
                 with serve(app, scratch, env, args.workers) as server:
-                    load = run_load(server.base, args.seconds, args.connections, args.tool)
+                    load, cpu_per_request = run_load(server, args.seconds, args.connections, args.tool)
                     memory = worker_memory(server.master)
                     compiler = worker_memory(server.master, compiler=True)
-                results[name] = {**summary(load), "workers_memory_mb": memory}
+                results[name] = {**summary(load), "worker_cpu_us_per_request": round(cpu_per_request, 1), "workers_memory_mb": memory}
                 if compiler:
                     results[name]["compiler_memory_mb"] = compiler[0]
                 if name != "echo":
                     results[name]["ratio_to_echo"] = round(load.per_second / results["echo"]["requests_per_second"], 3)
+                    echo_cpu = results["echo"]["worker_cpu_us_per_request"]
+                    results[name]["cpu_ratio_to_echo"] = round(echo_cpu / cpu_per_request, 3) if cpu_per_request else None
                 per_worker = ", ".join(f"{m['rss_mb']:.0f}/{m['pss_mb']:.0f}" for m in memory)
                 say(
                     f"{name:14} {results[name]['requests_per_second']:8.0f} req/s  p50 {results[name]['p50_ms']:6.2f} ms  "
-                    f"p99 {results[name]['p99_ms']:6.2f} ms  ratio {results[name].get('ratio_to_echo', 1.0):.3f}  errors {load.errors}  "
+                    f"p99 {results[name]['p99_ms']:6.2f} ms  ratio {results[name].get('ratio_to_echo', 1.0):.3f}  "
+                    f"worker CPU {cpu_per_request:5.0f} µs/request  errors {load.errors}  "
                     f"RSS/PSS per worker {per_worker} MB  ({load.tool})"
                     + (f"; rules compiler {compiler[0]['rss_mb']:.0f}/{compiler[0]['pss_mb']:.0f} MB" if compiler else "")
                 )
