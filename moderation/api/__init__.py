@@ -35,6 +35,10 @@ class GuardedJsonParser(FlaskParser):
                 return loaded
         return super().parse(argmap, req, location=location, validate=validate, **kwargs)
 
+    def loader_of(self, argmap: Any) -> FieldLoader | None:
+        """The FieldLoader this parser uses for a schema class or instance; None when marshmallow loads it."""
+        return self._loader(argmap)
+
     def _loader(self, argmap: Any) -> FieldLoader | None:
         """The FieldLoader of a schema class or instance, made once; None for anything it cannot load exactly."""
         if not (isinstance(argmap, Schema) or (isinstance(argmap, type) and issubclass(argmap, Schema))):
@@ -81,5 +85,6 @@ def init_app(app: Flask) -> None:
     for module in (comments, health, coral, perspective, decisions, stats, rules, webhooks):
         api.register_blueprint(module.blp)
     app.register_blueprint(perspective.fallback)
+    comments.install_lean_path(app)
     docs.init_app(app)
     app.extensions["moderation.api"] = api

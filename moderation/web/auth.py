@@ -147,22 +147,28 @@ def load_keys(config: dict[str, Any]) -> list[ApiKey]:
     return keys
 
 
+def authorize(role: str) -> ApiKey:
+    """The request's key, kept in g.api_key, when its role includes `role`; else 401 (no or unknown key) or 403."""
+    header = request.headers.get("Authorization", "")
+    scheme, _, secret = header.partition(" ")
+    if scheme.lower() != "bearer" or not secret.strip():
+        abort(401, "Send an API key: Authorization: Bearer <key>.")
+    key: ApiKey | None = current_app.extensions["moderation.keys"].authenticate(secret.strip())
+    if key is None:
+        abort(401, "Unknown API key.")
+    if not key.allows(role):
+        raise InsufficientRole(f"This key's role ({key.role}) cannot do this; it needs the {role} role.")
+    g.api_key = key
+    return key
+
+
 def require_role(role: str) -> Callable[[F], F]:
     """Decorator: the request must carry a key whose role includes `role` (401 without, 403 too weak)."""
 
     def decorate(view: F) -> F:
         @functools.wraps(view)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
-            header = request.headers.get("Authorization", "")
-            scheme, _, secret = header.partition(" ")
-            if scheme.lower() != "bearer" or not secret.strip():
-                abort(401, "Send an API key: Authorization: Bearer <key>.")
-            key = current_app.extensions["moderation.keys"].authenticate(secret.strip())
-            if key is None:
-                abort(401, "Unknown API key.")
-            if not key.allows(role):
-                raise InsufficientRole(f"This key's role ({key.role}) cannot do this; it needs the {role} role.")
-            g.api_key = key
+            authorize(role)
             return view(*args, **kwargs)
 
         return wrapper  # type: ignore[return-value]
