@@ -28,10 +28,26 @@ _COMPILED_MAX = 8
 FORMAT = 6
 
 
+def _engine_source_digest() -> str:
+    """A digest of the engine's own source files, so that a cache file written by other engine code is never read.
+
+    FORMAT alone relies on a developer remembering to bump it; an upgrade (or a branch switch) that changes how
+    compiled objects behave without changing their pickled shape would otherwise load a stale ruleset.
+    """
+    digest = hashlib.sha256()
+    for source in sorted(Path(__file__).parent.rglob("*.py")):
+        digest.update(source.relative_to(Path(__file__).parent).as_posix().encode())
+        digest.update(source.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+ENGINE_DIGEST = _engine_source_digest()
+
+
 def content_key(directory: Path, files: RuleFiles | None = None) -> str:
-    """A digest of every rule file's path and bytes (their one digest) and of the engine's compiled format."""
+    """A digest of every rule file's path and bytes (their one digest), the engine's compiled format and its code."""
     files = files or read_rule_files(directory)
-    return hashlib.sha256(f"{FORMAT}:{sys.version_info[:2]}:{files.digest}".encode()).hexdigest()
+    return hashlib.sha256(f"{FORMAT}:{ENGINE_DIGEST}:{sys.version_info[:2]}:{files.digest}".encode()).hexdigest()
 
 
 def _read_cache(path: Path) -> Ruleset | None:

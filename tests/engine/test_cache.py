@@ -61,6 +61,17 @@ def test_a_changed_file_is_a_new_cache_entry(write_rules: Callable[..., Path], t
     assert content_key(directory) != before
 
 
+def test_other_engine_code_is_a_new_cache_entry(write_rules: Callable[..., Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    """An upgrade that changes the engine's code, with FORMAT left as it was, must not read the old file."""
+    from moderation.engine import cache
+
+    directory = write_rules(RULES)
+    before = content_key(directory)
+    assert cache._engine_source_digest() == cache.ENGINE_DIGEST  # the digest is of the files as they are
+    monkeypatch.setattr(cache, "ENGINE_DIGEST", "0" * 16)
+    assert content_key(directory) != before
+
+
 def test_a_torn_cache_file_is_only_a_missed_cache(write_rules: Callable[..., Path], tmp_path: Path) -> None:
     directory = write_rules(RULES)
     cache_dir = tmp_path / "cache"
