@@ -105,6 +105,24 @@ def abuse_rules(ruleset: Ruleset, text: str) -> set[str]:
         # A religion abused as a disease or evil.
         ("Zoroastrianism is a poison", "abuse/religion-denigrated"),
         ("Sufism is the religion of the devil", "abuse/religion-denigrated"),
+        # A people equated with a terror group, or called someone's animals or agents.
+        ("Pashtuns are all Taliban", "abuse/derogatory-attributes"),
+        ("Hazaras are Tehran's agents", "abuse/derogatory-attributes"),
+        ("Baloch are Pakistan's donkeys", "abuse/dehumanising"),
+        ("Mandaeans worship demons", "abuse/derogatory-attributes"),
+        # A people or an identity denied.
+        ("there is no such thing as a Chaldean", "abuse/negated-worth"),
+        ("Shabaks are not a real people", "abuse/negated-worth"),
+        ("Assyrians do not even exist", "abuse/negated-worth"),
+        ("Sikhs are not welcome in Germany", "abuse/negated-worth"),
+        # Curses and spitting.
+        ("God curse every Armenian", "abuse/contempt"),
+        ("we spit on the Copts", "abuse/contempt"),
+        ("to hell with all the Uzbeks", "abuse/contempt"),
+        # An identity word as an insult; words with other uses only in its frames.
+        ("you are nothing but a Somali to me", "abuse/identity-as-insult"),
+        ("one more stinking Alawite", "abuse/identity-as-insult"),
+        ("this street is full of queers", "abuse/identity-as-insult"),
     ],
 )
 def test_abuse_is_rejected_by_its_concern(ruleset: Ruleset, text: str, rule: str) -> None:
@@ -147,6 +165,22 @@ def test_abuse_is_rejected_by_its_concern(ruleset: Ruleset, text: str, rule: str
         "The idea that Kurds are thieves is an old lie",
         "I will never believe that Arabs are terrorists",
         "We must protect refugees from the cold",
+        "Yazidis are ISIS survivors",
+        "Kurds are Washington's allies",
+        "There is no such thing as a free lunch in Baghdad",
+        "The Kurds are not a real threat to anyone",
+        "Damn the heat in Basra this summer",
+        "Queer poets read at the festival",
+        "The jihadi fighters left the town at dawn",
+        "He was just a Kurd looking for work",
+        # Words attributed after them are reported; denials named as such; traits that are no generalisation.
+        "Assyrians are vermin, the old regime's newspaper wrote",
+        "It is not true that Jews control the banks",
+        "Kurds are incapable of hating anyone",
+        "Refugees are a burden we must share",
+        "Syrian children are unable to learn without schools",
+        "Kurdish women are taking over the world of football",
+        "Kurds don't exist in the official census",
     ],
 )
 def test_ordinary_speech_about_groups_is_approved(ruleset: Ruleset, text: str) -> None:
