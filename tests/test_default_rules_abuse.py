@@ -137,6 +137,11 @@ def test_abuse_is_rejected_by_its_concern(ruleset: Ruleset, text: str, rule: str
         "Kurdish sheepdogs barked at the wolves",
         # A group as the object of what someone else did.
         "The way the regime treated the Assyrians was shameful",
+        # What is said of an act done to a group is not said of the group (counter-speech).
+        "Threats to behead Alawites are evil",
+        "Stereotyping Chaldeans is lazy",
+        "Bigotry against Kurds is disgusting",
+        "Discrimination of Turkmen is evil",
         # A sanction for conduct, not for identity.
         "Foreign fighters should be deported if they are convicted of terrorism",
         # A state's troops, not a people; a place with no room.
