@@ -94,7 +94,7 @@ def test_every_rule_has_examples_of_both_kinds(ruleset: Ruleset) -> None:
         "A cock pheasant strutted across the lane this morning.",
         "Donkeys and asses worked these farms until the fifties.",
         "The water flow is retarded by the narrow culvert.",
-        "He is a fool for fast cars and has owned thirty of them.",
+        "He is a sucker for vintage radios and has owned thirty of them.",
         "The councillor called a resident an idiot at the meeting and should apologise.",
         # Groups named in news and in identity statements; abuse reported, quoted or condemned.
         "Yazidi survivors testified before the court",
