@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from .spelling import dictionary_words
+from .spelling import is_dictionary_word
 from .wordlist import function_words
 
 # Shorter words at a sentence start are interjections and abbreviations ("Ok", "Lol", "Ya") as often as names.
@@ -20,9 +20,4 @@ def is_name(word: str) -> bool:
     """
     if len(word) < MIN_NAME_LENGTH or not word.isalpha() or word in function_words():
         return False
-    known = dictionary_words()
-    if known is not None:
-        return word not in known
-    from lemminflect import getAllLemmas
-
-    return not getAllLemmas(word)
+    return not is_dictionary_word(word)

@@ -96,7 +96,7 @@ def dictionary_words() -> frozenset[str] | None:
     return frozenset(words)
 
 
-def _dictionary_word(word: str) -> bool:
+def is_dictionary_word(word: str) -> bool:
     """True when lemminflect's dictionary has the word (as a noun, verb, adjective, adverb or auxiliary)."""
     known = dictionary_words()
     if known is not None:
@@ -125,7 +125,7 @@ def rare_misspellings(targets: Iterable[str], ranked_words: Sequence[str], rank:
                 and variant_rank >= MISSPELLING_RARITY * (target_rank + 1)
                 and variant != word
                 and is_typo(variant, word)
-                and not _dictionary_word(variant)
+                and not is_dictionary_word(variant)
             ):
                 found.add(variant)
     return frozenset(found)

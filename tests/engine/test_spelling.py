@@ -111,7 +111,7 @@ def test_the_speller_reads_frequent_misspellings_as_rule_words() -> None:
 def test_the_dictionary_words_agree_with_lemminflects_lookup(word: str) -> None:
     from lemminflect import getAllLemmas
 
-    from moderation.engine.spelling import _dictionary_word, dictionary_words
+    from moderation.engine.spelling import dictionary_words, is_dictionary_word
 
     assert dictionary_words() is not None  # read from lemminflect's files, not by its loader
-    assert _dictionary_word(word) == bool(getAllLemmas(word))
+    assert is_dictionary_word(word) == bool(getAllLemmas(word))
