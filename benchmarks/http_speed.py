@@ -255,6 +255,9 @@ def main(argv: list[str] | None = None) -> int:
     global SERVED
     SERVED = args.project.resolve()
     only = {name for name in args.only.split(",") if name}
+    unknown = only - {"echo", "sqlite_full", "sqlite_full_gthread", "sqlite_normal", "postgresql"}
+    if unknown:  # a misspelt target would otherwise measure the echo app alone, silently
+        parser.error(f"--only: unknown target(s) {', '.join(sorted(unknown))}")
     quiet = args.quiet or args.json
 
     def say(line: str) -> None:
