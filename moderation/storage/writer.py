@@ -74,7 +74,7 @@ def _gevent_patched() -> bool:
     return monkey is not None and bool(monkey.is_module_patched("threading"))
 
 
-def _in_native_thread(function: Any, batch: list[_Write]) -> None:
+def _in_native_thread(function: Any, batch: list[_Write]) -> Any:
     """Under gevent, run a commit in gevent's pool of real threads, the caller's greenlet waiting for it.
 
     The driver releases the GIL while the disk syncs (SQLite) or the server answers (PostgreSQL), so the hub
@@ -83,7 +83,7 @@ def _in_native_thread(function: Any, batch: list[_Write]) -> None:
     """
     from gevent import get_hub
 
-    get_hub().threadpool.apply(function, (batch,))
+    return get_hub().threadpool.apply(function, (batch,))
 
 
 def _blames_the_rows(error: BaseException) -> bool:
@@ -238,40 +238,41 @@ class LogWriter:
             raise
 
     def _commit_and_free(self, batch: list[_Write]) -> None:
-        """Commit a batch that holds one of the transactions, then give the transaction back."""
+        """Commit a batch that holds one of the transactions, then give the transaction back and tell its writes."""
+        outcomes: list[BaseException | None] = []
         try:
-            if self._hands_off:
-                _in_native_thread(self._commit_together, batch)
-            else:
-                self._commit_together(batch)
+            commit = self._commit_together
+            outcomes = _in_native_thread(commit, batch) if self._hands_off else commit(batch)
         finally:
             with self._lock:
                 self._active -= 1
                 if self._queue:
                     self._changed.notify()
+            # Told here, in the caller's thread: under gevent, waking greenlets from a native thread costs far more.
+            for pending, outcome in zip(batch, outcomes, strict=False):
+                pending.finish(outcome)
 
-    def _commit_together(self, batch: list[_Write]) -> None:
+    def _commit_together(self, batch: list[_Write]) -> list[BaseException | None]:
+        """Commit the batch; each write's outcome, in order (None: committed)."""
         try:
             self._insert(batch)
         except Exception as error:  # every waiting request gets an answer, whatever failed
             if len(batch) == 1 or not _blames_the_rows(error):
                 log.error("decision log: %d writes failed", len(batch), exc_info=error)
-                for pending in batch:
-                    pending.finish(error)
-                return
+                return [error] * len(batch)
             # One write's rows spoil the whole transaction: commit each alone so the others still get in.
             log.warning("decision log: a group of %d writes failed (%s); committing each alone", len(batch), error)
+            outcomes: list[BaseException | None] = []
             for pending in batch:
                 try:
                     self._insert([pending])
                 except Exception as alone:  # noqa: BLE001 - as above, for this write alone
                     log.error("decision log: a write failed: %s", alone)
-                    pending.finish(alone)
+                    outcomes.append(alone)
                 else:
-                    pending.finish()
-            return
-        for pending in batch:
-            pending.finish()
+                    outcomes.append(None)
+            return outcomes
+        return [None] * len(batch)
 
     def _insert(self, batch: list[_Write]) -> None:
         """Insert the batch's rows in one transaction, on a new connection again when the first was dropped."""
