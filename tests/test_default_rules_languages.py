@@ -112,6 +112,107 @@ def test_approved(ruleset: Ruleset, text: str) -> None:
     assert ruleset.evaluate(text).decision == "approve", fired(ruleset, text)
 
 
+# The general frames of each language: the writer's will over any target, a call or a demand, a wish,
+# and what is said of a people by name, by its adjective or by one member.
+@pytest.mark.parametrize(
+    ("text", "rule"),
+    [
+        # Arabic: "them" joined to the verb, a group as a word of its own, "must be hanged", wishes.
+        ("سنقتلكم جميعا", "threats_languages/kill-you-ar"),
+        ("والله لأذبحه", "threats_languages/kill-you-ar"),
+        ("سأقتل كل كردي أراه", "threats_languages/kill-you-ar"),
+        ("اقتلوا الايزيديين", "threats_languages/call-to-kill-ar"),
+        ("يجب شنقه", "threats_languages/call-to-kill-ar"),
+        ("الله يدمرهم", "threats_languages/call-to-kill-ar"),
+        ("الشعب الكردي خونة", "abuse_languages/group-dehumanised-ar"),
+        ("الطائفة الشيعية سرطان في جسد الامة", "abuse_languages/group-dehumanised-ar"),
+        ("يجب ترحيل كل السوريين", "abuse_languages/exclusion-ar"),
+        ("انت كذاب ومنافق", "personal_attacks_languages/insult-you-ar"),
+        # Persian: the object as a word, the formal future, "must be massacred".
+        ("همتونو میکشم", "threats_languages/kill-you-fa"),
+        ("شمارو خواهم کشت", "threats_languages/kill-you-fa"),
+        ("اعدامتون میکنیم", "threats_languages/kill-you-fa"),
+        ("کردها باید قتل عام بشن", "threats_languages/call-to-kill-fa"),
+        ("یهودیها کثیف و نجس هستند", "abuse_languages/group-dehumanised-fa"),
+        ("عربها همه تروریستن", "abuse_languages/group-dehumanised-fa"),
+        ("مردم کرد همه خائن هستند", "abuse_languages/group-dehumanised-fa"),
+        # Turkish: any victim before a first-person verb, imperatives with an object, wishes.
+        ("Sizi öldüreceğiz", "threats_languages/kill-you-tr"),
+        ("Kürtleri tek tek keseceğiz", "threats_languages/kill-you-tr"),
+        ("seni vuracağım", "threats_languages/kill-you-tr"),
+        ("Arapları kurşunlayın", "threats_languages/call-to-kill-tr"),
+        ("Allah onları kahretsin", "threats_languages/call-to-kill-tr"),
+        ("Kürt milleti haindir", "abuse_languages/group-dehumanised-tr"),
+        ("Arap ırkı barbardır", "abuse_languages/group-dehumanised-tr"),
+        ("sen hainsin", "personal_attacks_languages/insult-you-tr"),
+        # Kurmanji and Sorani.
+        ("Em ê Kurdan tune bikin", "threats_languages/kill-you-ku"),
+        ("Tirkan bikujin", "threats_languages/call-to-kill-ku"),
+        ("Divê ew bê kuştin", "threats_languages/call-to-kill-ku"),
+        ("Ereb hemû wek kûçikan in", "abuse_languages/group-dehumanised-ku"),
+        ("Gelê Ereb hemû xayîn in", "abuse_languages/group-dehumanised-ku"),
+        ("کوردەکان دەکوژین", "threats_languages/kill-you-ckb"),
+        ("تورکەکان تیرۆریستن", "abuse_languages/group-dehumanised-ckb"),
+        ("گەلی عەرەب خائینن", "abuse_languages/group-dehumanised-ckb"),
+    ],
+)
+def test_general_frames_reject_with_the_rule_of_their_language(ruleset: Ruleset, text: str, rule: str) -> None:
+    assert rule in fired(ruleset, text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # News of violence, with the verbs of the threat frames in the third person or the passive.
+        "قتل ثلاثة أشخاص في انفجار سيارة مفخخة في الموصل",
+        "الجيش التركي قصف القرى الكردية وقتل مدنيين",
+        "داعش ذبح الايزيديين في سنجار عام 2014",
+        "الميليشيات قتلتهم بدم بارد",
+        "هجروا الأكراد من قراهم عام 1988",
+        "طردوا العراقيين من المصنع بعد الاضراب",
+        "أحرقوا المنازل ثم انسحبوا من القرية",
+        "أعدموه شنقا بعد محاكمة صورية",
+        "در انفجار تروریستی در کابل ده نفر کشته شدند",
+        "ارتش ترکیه روستاهای کردنشین را بمباران کرد",
+        "Militanlar beş askeri öldürdü",
+        "Türk ordusu köyleri bombaladı",
+        "Li Efrînê çekdaran sê sivîl kuştin",
+        "لە هێرشی درۆنێکدا سێ چەکدار کوژران",
+        "تیرۆریستەکان خەڵکیان دەکوشت",
+        "ئەوان دەیانویست بیانکوژن",
+        # Heated criticism of governments, parties and leaders.
+        "الحكومة العراقية فاسدة وفاشلة",
+        "جمهوری اسلامی دیکتاتوری فاسدی است که مردم را سرکوب می کند",
+        "خامنه‌ای مسئول کشتار مردم است",
+        "Hükümet yalan söylüyor, bu iktidar halkı ezdi",
+        "Erdoğan bir diktatör gibi davranıyor",
+        "Hikûmeta Tirkiyê zordar e û divê dev ji êrîşan berde",
+        "پارتی و یەکێتی هەردووکیان گەندەڵن",
+        # Peoples named neutrally or with praise, and victims of dehumanising treatment.
+        "الشيعة والسنة اخوة في هذا الوطن",
+        "الشعب الكردي يستحق الحرية",
+        "آشوری ها در ارومیه کلیسای قدیمی دارند",
+        "مردم کرد در انتخابات شرکت کردند",
+        "Kürtler ve Türkler kardeştir",
+        "Kürt halkı hayvan gibi muamele görmemeli",
+        "Gelê Kurd li hêviya aştiyê ye",
+        "کورد و عەرەب و تورکمان لە کەرکووک پێکەوە دەژین",
+        # Religious phrases and ordinary verbs that share a root with the threats.
+        "اللهم انصر المظلومين",
+        "سنطعن في قرار المحكمة",
+        "ما برای شهدا دعا کردیم، خدا رحمتشان کند",
+        "من هر روز سیگار میکشم",
+        "Allah rahmet eylesin",
+        "Domatesleri doğrarım sonra pişiririm",
+        "Bu maçta onları ezeceğiz",
+        "Xwedê rehma xwe li wan bike",
+        "خوا ڕەحمەتی بکات",
+    ],
+)
+def test_news_politics_and_prayers_stay_approved(ruleset: Ruleset, text: str) -> None:
+    assert ruleset.evaluate(text).decision == "approve", fired(ruleset, text)
+
+
 def test_a_match_is_the_text_as_written(ruleset: Ruleset) -> None:
     # Harakat and the stretching stroke are folded away for matching, but the match is what was sent.
     text = "قال: سَأَقْتُـــلُكَ"
