@@ -154,6 +154,9 @@ def test_approved(ruleset: Ruleset, text: str) -> None:
         ("کوردەکان دەکوژین", "threats_languages/kill-you-ckb"),
         ("تورکەکان تیرۆریستن", "abuse_languages/group-dehumanised-ckb"),
         ("گەلی عەرەب خائینن", "abuse_languages/group-dehumanised-ckb"),
+        # The old slander of the Yazidis.
+        ("الايزيديين عبدة الشيطان", "abuse_languages/group-dehumanised-ar"),
+        ("Ezidiler şeytana taparlar", "abuse_languages/group-dehumanised-tr"),
     ],
 )
 def test_general_frames_reject_with_the_rule_of_their_language(ruleset: Ruleset, text: str, rule: str) -> None:
@@ -197,6 +200,10 @@ def test_general_frames_reject_with_the_rule_of_their_language(ruleset: Ruleset,
         "Kürt halkı hayvan gibi muamele görmemeli",
         "Gelê Kurd li hêviya aştiyê ye",
         "کورد و عەرەب و تورکمان لە کەرکووک پێکەوە دەژین",
+        "الايزيديون يحتفلون برأس السنة في لالش",
+        "Ezidiler Laliş'te bayram kutladı",
+        "Kürtler terörist olarak görülmemeli",
+        "ایزدی‌ها در سنجار قربانی نسل کشی شدند",
         # Religious phrases and ordinary verbs that share a root with the threats.
         "اللهم انصر المظلومين",
         "سنطعن في قرار المحكمة",
