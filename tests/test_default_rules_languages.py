@@ -143,6 +143,7 @@ def test_approved(ruleset: Ruleset, text: str) -> None:
         ("Arapları kurşunlayın", "threats_languages/call-to-kill-tr"),
         ("Allah onları kahretsin", "threats_languages/call-to-kill-tr"),
         ("Kürt milleti haindir", "abuse_languages/group-dehumanised-tr"),
+        ("Araplar pis ve iğrenç", "abuse_languages/group-dehumanised-tr"),
         ("Arap ırkı barbardır", "abuse_languages/group-dehumanised-tr"),
         ("sen hainsin", "personal_attacks_languages/insult-you-tr"),
         # Kurmanji and Sorani.
@@ -204,6 +205,12 @@ def test_general_frames_reject_with_the_rule_of_their_language(ruleset: Ruleset,
         "Ezidiler Laliş'te bayram kutladı",
         "Kürtler terörist olarak görülmemeli",
         "ایزدی‌ها در سنجار قربانی نسل کشی شدند",
+        # A noun of contempt that is the object of a verb or of a preposition, not said of the people.
+        "Mülteciler virüs taşıyor mu diye test edildi",
+        "Kadınlar domuz eti yemiyor",
+        "Suriyeliler köpek besliyor",
+        "زنها کرم و لوسیون بیشتری می خرند",
+        "يعيش بين اللاجئين كلاب ضالة كثيرة",
         # Religious phrases and ordinary verbs that share a root with the threats.
         "اللهم انصر المظلومين",
         "سنطعن في قرار المحكمة",
