@@ -46,6 +46,8 @@ class RulesetIndex:
         self.patterns: list[PatternEntry] = []
         self.detector_rules: list[int] = []
         self._by_bit: dict[int, list[int]] = {}
+        # Per entry, the needs a comment that holds its key may still lack: the key left out, rarest first.
+        self._checks: list[tuple[int, ...]] = []
         self._need_memo: dict[int, int] = {}
         self._candidates_by_mask: dict[int, tuple[int, ...]] = {}
         self._pattern_set: Any = None
@@ -73,6 +75,7 @@ class RulesetIndex:
         site.patterns = list(self.patterns)
         site.detector_rules = [number for number in self.detector_rules if number not in disabled]
         site._by_bit = dict(self._by_bit)
+        site._checks = list(self._checks)
         site._need_memo = dict(self._need_memo)
         site._capitalized_users = self._capitalized_users
         first_entry, first_pattern = len(site.entries), len(site.patterns)
@@ -111,6 +114,9 @@ class RulesetIndex:
         for number in range(first_entry, len(self.entries)):
             entry = self.entries[number]
             key = min(entry.needs, key=lambda mask: odds(mask, rarity))
+            # An entry is found by a bit of its key, so the comment holds the key: only the other needs are tested.
+            others = [need for need in dict.fromkeys(entry.needs) if need != key]
+            self._checks.append(tuple(sorted(others, key=lambda mask: odds(mask, rarity))))
             for bit in bits(key):
                 if copy:  # an overlay's index shares the shared lists: copy one before adding to it
                     self._by_bit[bit] = [*self._by_bit.get(bit, ()), number]
@@ -181,10 +187,10 @@ class RulesetIndex:
                     memo.clear()
                 memo[mask] = entries
             found.update(entries)
-        all_entries = self.entries
+        checks = self._checks
         kept = []
         for number in found:
-            for need in all_entries[number].needs:
+            for need in checks[number]:
                 if not present & need:
                     break
             else:
@@ -193,22 +199,23 @@ class RulesetIndex:
         return kept
 
 
-def in_order(chart: Chart, needs: tuple[int, ...]) -> bool:
-    """True when the needed word sets of a series can be found one after the other within one sentence.
+def in_order(chart: Chart, needs: tuple[int, ...]) -> list[list[int]] | None:
+    """The start lists of a series' needed word sets when they can be found one after the other in one sentence, else None.
 
     Every match of a series holds a phrase of each required part's need, in the parts' order, inside
     one sentence; so when no such chain exists, no match does. The chain is followed greedily from
     each start of the first need, each link the need's first position after the last (a bisection of
     its start list, which the chart remembers per mask): from a later start every link is at least as
     late, so when a link leaves the sentence the next try starts in the sentence after. Work grows with
-    the sentences tried, not with the comment's length: long comments try many entries.
+    the sentences tried, not with the comment's length: long comments try many entries. The lists are
+    returned for `chained`, which asks the same of each start a match is tried from.
     """
     sentence = chart.sentence
     lists = [chart.starts(need) for need in needs]
     first, later = lists[0], lists[1:]
     for positions in later:
         if not positions:
-            return False
+            return None
     index, count = 0, len(first)
     while index < count:
         here = sentence[first[index]]
@@ -216,15 +223,39 @@ def in_order(chart: Chart, needs: tuple[int, ...]) -> bool:
         for positions in later:
             link = bisect_right(positions, at)
             if link == len(positions):
-                return False
+                return None
             at = positions[link]
             if sentence[at] != here:
                 break
         else:
-            return True
+            return lists
         # The next try: the first start of the first need in a later sentence than this one.
         index = bisect_left(first, bisect_right(sentence, here), index + 1)
-    return False
+    return None
+
+
+def chained(lists: list[list[int]], sentence: list[int], start: int) -> bool:
+    """True when the chain of `in_order` can begin at or after `start` and stay in its sentence.
+
+    A match from `start` holds its first need's phrase at or after it, and the later ones after that,
+    all in the sentence of `start`: a start without such a chain cannot match, and is not tried.
+    """
+    here = sentence[start]
+    first = lists[0]
+    link = bisect_left(first, start)
+    if link == len(first):
+        return False
+    at = first[link]
+    if sentence[at] != here:
+        return False
+    for positions in lists[1:]:
+        link = bisect_right(positions, at)
+        if link == len(positions):
+            return False
+        at = positions[link]
+        if sentence[at] != here:
+            return False
+    return True
 
 
 def bits(mask: int) -> Iterable[int]:

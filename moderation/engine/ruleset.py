@@ -8,7 +8,7 @@ from typing import Any
 from .chart import Chart, WorkBudgetError
 from .compiled import Compiled, Entry, EntryKind
 from .detectors import DETECTORS, Span
-from .index import RulesetIndex, in_order
+from .index import RulesetIndex, chained, in_order
 from .lattice import Lattice, build_lattice
 from .model import CATEGORIES, Assessment, Decision, Match, Reason, Rule, Settings
 from .normalize import FoldedText, fold
@@ -153,15 +153,21 @@ class Ruleset:
 
     def _matches(self, chart: Chart, entry: Entry) -> list[tuple[int, int]]:
         """Token spans of an entry's longest match at each position where it can start."""
-        if entry.ordered and not in_order(chart, entry.needs):
-            return []
+        lists = None
+        if entry.ordered:
+            lists = in_order(chart, entry.needs)
+            if lists is None:
+                return []
         symbol, lattice = entry.symbol, chart.lattice
         spans = []
         starts = chart.starts(symbol.first)
         if entry.key and len(starts) > 1:
             starts = near_keys(starts, chart.starts(entry.key), entry.reach)
+        sentence = chart.sentence if lists is not None else []
         for start in starts:
             if entry.anchored and not lattice.sentence_start(start):
+                continue
+            if lists is not None and not chained(lists, sentence, start):
                 continue
             ends = chart.ends(symbol, start)
             if ends:
