@@ -211,16 +211,18 @@ def in_order(chart: Chart, needs: tuple[int, ...]) -> list[list[int]] | None:
     returned for `chained`, which asks the same of each start a match is tried from.
     """
     sentence = chart.sentence
-    lists = [chart.starts(need) for need in needs]
-    first, later = lists[0], lists[1:]
-    for positions in later:
-        if not positions:
-            return None
+    starts = chart.starts
+    first = starts(needs[0])
+    lists = [first]  # the later needs' lists are made when the chain first reaches them: most chains break early
+    later = range(1, len(needs))
     index, count = 0, len(first)
     while index < count:
         here = sentence[first[index]]
         at = first[index]
-        for positions in later:
+        for need in later:
+            if need == len(lists):
+                lists.append(starts(needs[need]))
+            positions = lists[need]
             link = bisect_right(positions, at)
             if link == len(positions):
                 return None
