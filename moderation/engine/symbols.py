@@ -157,13 +157,15 @@ class Series(Sym):
         self.required: tuple[Sym, ...] = tuple(
             payload for kind, payload, optional in self.elements if kind == SYM and not optional and isinstance(payload, Sym)
         )
-        # The elements as the matcher reads them: kind, symbol, gap size, optional, modifiers may follow.
+        # The elements as the matcher reads them: kind, symbol, gap size, optional, modifiers may follow, and
+        # a word set's mask (its phrases are read off the chart right here: the most common part by far).
         last = len(self.elements) - 1
-        steps: list[tuple[int, Sym | None, int, bool, bool]] = []
+        steps: list[tuple[int, Sym | None, int, bool, bool, int]] = []
         for index, (kind, payload, optional) in enumerate(self.elements):
             symbol = payload if isinstance(payload, Sym) else None
             size = payload if isinstance(payload, int) else 0
-            steps.append((kind, symbol, size, optional, modifiers and kind == SYM and index < last))
+            words = symbol.first if isinstance(symbol, WordSet) else 0
+            steps.append((kind, symbol, size, optional, modifiers and kind == SYM and index < last, words))
         self._steps = tuple(steps)
 
     def ends_in(self, chart: Chart, position: int) -> Sequence[int]:
@@ -176,16 +178,27 @@ class Series(Sym):
         frontier: set[int] = {position}
         cellmask = chart.cellmask
         modifier = chart.modifier_first
-        for kind, symbol, gap, optional, skip in self._steps:
+        for kind, symbol, gap, optional, skip, words in self._steps:
             if symbol is not None:
-                first = symbol.first
                 found: set[int] = set(frontier) if optional else set()
-                direct = not symbol.memoise
-                for start in frontier:
-                    if start < size and cellmask[start] & first:
-                        for end in symbol.ends_in(chart, start) if direct else chart.ends(symbol, start):
-                            if sentence[end - 1] == here:
-                                found.add(end)
+                if words:  # a word set: WordSet.ends_in written out
+                    single, cells = chart.single, chart.cells
+                    for start in frontier:
+                        if start < size and cellmask[start] & words:
+                            if single[start] & words and sentence[start] == here:
+                                found.add(start + 1)
+                            cell = cells[start]
+                            if cell is not None:
+                                for end, bits in cell.items():
+                                    if bits & words and sentence[end - 1] == here:
+                                        found.add(end)
+                else:
+                    first = symbol.first
+                    for start in frontier:
+                        if start < size and cellmask[start] & first:
+                            for end in chart.ends(symbol, start):
+                                if sentence[end - 1] == here:
+                                    found.add(end)
             elif kind == GAP:
                 found = set()
                 for start in frontier:
@@ -224,7 +237,7 @@ class Series(Sym):
     def reach(self, lengths: Sequence[int]) -> int:
         """Every part at its longest, gaps full, and the most modifiers between parts."""
         total = 0
-        for _kind, symbol, gap, _optional, skip in self._steps:
+        for _kind, symbol, gap, _optional, skip, _words in self._steps:
             total += gap + (symbol.reach(lengths) if symbol is not None else 0) + (MODIFIER_REACH if skip else 0)
         return total
 
