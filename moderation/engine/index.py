@@ -111,6 +111,7 @@ class RulesetIndex:
     def _finish(self, first_entry: int, copy: bool) -> None:
         """Key the entries from `first_entry` on, and note those that may use the {capitalized} word set."""
         rarity, lengths = self.compiled.rarity, self.compiled.lengths
+        reaches: dict[int, int] = {}  # by symbol id: the entries' templates share parts
         for number in range(first_entry, len(self.entries)):
             entry = self.entries[number]
             key = min(entry.needs, key=lambda mask: odds(mask, rarity))
@@ -124,7 +125,7 @@ class RulesetIndex:
                     self._by_bit.setdefault(bit, []).append(number)
             if key != entry.symbol.first and lengths:
                 # In a long comment every word may be present somewhere: a start counts only near its key.
-                self.entries[number] = replace(entry, key=key, reach=entry.symbol.reach(lengths))
+                self.entries[number] = replace(entry, key=key, reach=entry.symbol.reach(lengths, reaches))
         capitalized = self.compiled.capitalized
         if capitalized:
             added = (number for number in range(first_entry, len(self.entries)) if self.entries[number].symbol.atoms() & capitalized)

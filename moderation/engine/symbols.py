@@ -62,8 +62,19 @@ class Sym:
         """Every word set this symbol may use, anywhere (for the rule-file budgets and diagnostics)."""
         return self.first
 
-    def reach(self, lengths: Sequence[int]) -> int:
-        """The most tokens a match can span; `lengths[bit]`: the longest phrase of each word set."""
+    def reach(self, lengths: Sequence[int], memo: dict[int, int] | None = None) -> int:
+        """The most tokens a match can span; `lengths[bit]`: the longest phrase of each word set.
+
+        `memo` keeps each symbol's answer by id: templates share their parts, which are then reckoned once.
+        """
+        if memo is None:
+            memo = {}
+        found = memo.get(self.id)
+        if found is None:
+            found = memo[self.id] = self._reach(lengths, memo)
+        return found
+
+    def _reach(self, lengths: Sequence[int], memo: dict[int, int]) -> int:
         return _longest(self.first, lengths)
 
     def __repr__(self) -> str:
@@ -127,9 +138,9 @@ class Union(Sym):
             total |= member.atoms()
         return total
 
-    def reach(self, lengths: Sequence[int]) -> int:
+    def _reach(self, lengths: Sequence[int], memo: dict[int, int]) -> int:
         """The longest of its word sets and members."""
-        return max([_longest(self.mask, lengths), *(member.reach(lengths) for member in self.members)])
+        return max([_longest(self.mask, lengths), *(member.reach(lengths, memo) for member in self.members)])
 
 
 Element = tuple[int, "Sym | int | None", bool]
@@ -234,11 +245,11 @@ class Series(Sym):
                 total |= payload.atoms()
         return total
 
-    def reach(self, lengths: Sequence[int]) -> int:
+    def _reach(self, lengths: Sequence[int], memo: dict[int, int]) -> int:
         """Every part at its longest, gaps full, and the most modifiers between parts."""
         total = 0
         for _kind, symbol, gap, _optional, skip, _words in self._steps:
-            total += gap + (symbol.reach(lengths) if symbol is not None else 0) + (MODIFIER_REACH if skip else 0)
+            total += gap + (symbol.reach(lengths, memo) if symbol is not None else 0) + (MODIFIER_REACH if skip else 0)
         return total
 
 
@@ -281,9 +292,9 @@ class Repeat(Sym):
         """The item's word sets and the list words'."""
         return self.part.atoms() | (self.joiner.atoms() if self.joiner else 0)
 
-    def reach(self, lengths: Sequence[int]) -> int:
+    def _reach(self, lengths: Sequence[int], memo: dict[int, int]) -> int:
         """The longest list: every item and joiner at its longest."""
-        return MAX_LIST_ITEMS * (self.part.reach(lengths) + (self.joiner.reach(lengths) if self.joiner else 0))
+        return MAX_LIST_ITEMS * (self.part.reach(lengths, memo) + (self.joiner.reach(lengths, memo) if self.joiner else 0))
 
 
 class Referent(Sym):
@@ -308,9 +319,9 @@ class Referent(Sym):
         """The group's word sets and the pronouns'."""
         return self.base.atoms() | self.anaphora.first
 
-    def reach(self, lengths: Sequence[int]) -> int:
+    def _reach(self, lengths: Sequence[int], memo: dict[int, int]) -> int:
         """The longer of the group's names and the pronouns."""
-        return max(self.base.reach(lengths), self.anaphora.reach(lengths))
+        return max(self.base.reach(lengths, memo), self.anaphora.reach(lengths, memo))
 
 
 def _longest(mask: int, lengths: Sequence[int]) -> int:
