@@ -136,11 +136,12 @@ class Chart:
         root_memo = root._memo
         pending: list[tuple[int, TrieNode, int]] = []
         walked = 0
+        # Each token's memo key, made once (a token is looked up at every phrase that reaches it).
+        keys = [spelt[0] if len(spelt) == 1 else spelt for spelt in forms]
         for start in range(size):
-            spelt = forms[start]
-            found = root_memo.get(spelt[0] if len(spelt) == 1 else spelt)
+            found = root_memo.get(keys[start])
             if found is None:
-                found = root.step(spelt, safe_words)
+                found = root.step(forms[start], safe_words)
             mask, onward = found
             nodes: Sequence[TrieNode] = onward
             if mask:
@@ -156,8 +157,18 @@ class Chart:
                 walked += len(nodes)
                 if here >= size:
                     break
+                key = keys[here]
+                if len(nodes) == 1 and not extra:
+                    # One phrase node going on, no other readings: the common case, without a list.
+                    found = nodes[0]._memo.get(key)
+                    if found is None:
+                        found = nodes[0].step(forms[here], safe_words)
+                    mask, nodes = found
+                    if mask:
+                        add(start, here + 1, mask)
+                    here += 1
+                    continue
                 spelt = forms[here]
-                key = spelt[0] if len(spelt) == 1 else spelt
                 following: list[TrieNode] = []
                 for node in nodes:
                     found = node._memo.get(key)
