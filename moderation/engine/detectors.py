@@ -8,7 +8,8 @@ the phone detector leaves out numbers that are dates, years, statistics, ISBNs o
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from functools import lru_cache
 
 import re2
 
@@ -209,10 +210,12 @@ def is_citation_link(url: str) -> bool:
     return bool(path) and _CITATION_PATH.search(path) is not None
 
 
-def _links(text: str, allowed_domains: frozenset[str]) -> list[tuple[int, int, bool]]:
+# The link and bare-link detectors of one comment share one scan for links (lru_cache is thread-safe).
+@lru_cache(maxsize=32)
+def _links(text: str, allowed_domains: frozenset[str]) -> tuple[tuple[int, int, bool], ...]:
     """Every link and bare domain not on an allowed domain (nor an e-mail address's), and whether it is citation-shaped."""
     if not _LINK_HINT.search(text):
-        return []
+        return ()
     links = []
     for match in _URL.finditer(text):
         start = match.start()
@@ -221,7 +224,7 @@ def _links(text: str, allowed_domains: frozenset[str]) -> list[tuple[int, int, b
         url = match.group().rstrip(".,;:!?")
         if not is_allowed_host(host_of(url), allowed_domains):
             links.append((start, start + len(url), is_citation_link(url)))
-    return links
+    return tuple(links)
 
 
 def find_links(text: str, allowed_domains: frozenset[str]) -> list[Span]:
@@ -249,7 +252,7 @@ def find_bare_links(text: str, allowed_domains: frozenset[str]) -> list[Span]:
 MAX_WORDS_BESIDE_LINKS = 3
 
 
-def _words_beside(text: str, links: list[tuple[int, int, bool]]) -> int:
+def _words_beside(text: str, links: Sequence[tuple[int, int, bool]]) -> int:
     """How many words a comment holds outside the given link spans (counting stops past the limit)."""
     position, words = 0, 0
     for start, end, _citation in [*links, (len(text), len(text), False)]:
