@@ -201,6 +201,14 @@ class Scanner:
                 if len(memo) >= self.LIMIT:
                     memo.clear()
                 pieces = memo[raw] = self._read(raw)
+            if len(pieces) == 1:
+                # One word, a known one (most tokens): its spans and spellings, no loop, no flags to read.
+                offset, length, forms, flags = pieces[0]
+                if not flags:
+                    starts.append(start + offset)
+                    ends.append(start + offset + length)
+                    forms_of.append(forms)
+                    continue
             for offset, length, forms, flags in pieces:
                 if flags:
                     if flags & UNKNOWN:
