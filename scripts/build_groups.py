@@ -10,7 +10,6 @@ is the same for the same inputs, so tests can check that the committed file is u
 
 from __future__ import annotations
 
-import argparse
 import json
 import re
 import sys
@@ -23,6 +22,10 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+
+# scripts/ is no package: the shared command line is found beside the script, run or loaded by path.
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from lexicon_build import run
 
 ROOT = Path(__file__).resolve().parent.parent
 SUPPLEMENT = ROOT / "scripts" / "groups_extra.yml"
@@ -246,24 +249,14 @@ def build() -> str:
     return render(groups, left_out, supplement)
 
 
+def summary(text: str) -> str:
+    """What a run wrote, for its last line."""
+    return f"{text.count('- id: ')} groups"
+
+
 def main(argv: list[str] | None = None) -> int:
     """Write groups.yml, or with --check say whether the committed file is up to date."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--check", action="store_true", help="exit 1 if the output file is not what would be written")
-    parser.add_argument("--output", type=Path, default=OUTPUT, help="file to write (default: %(default)s)")
-    parser.add_argument("--quiet", action="store_true", help="print nothing on success")
-    args = parser.parse_args(argv)
-    text = build()
-    if args.check:
-        current = args.output.read_text(encoding="utf-8") if args.output.exists() else ""
-        if current != text:
-            print(f"{args.output} is out of date: run python scripts/build_groups.py", file=sys.stderr)
-            return 1
-        return 0
-    args.output.write_text(text, encoding="utf-8")
-    if not args.quiet:
-        print(f"wrote {args.output}: {text.count('- id: ')} groups")
-    return 0
+    return run(argv, doc=__doc__ or "", build=build, output=OUTPUT, script="build_groups.py", summary=summary)
 
 
 if __name__ == "__main__":
