@@ -244,14 +244,9 @@ def chained(lists: list[list[int]], sentence: list[int], start: int) -> bool:
     all in the sentence of `start`: a start without such a chain cannot match, and is not tried.
     """
     here = sentence[start]
-    first = lists[0]
-    link = bisect_left(first, start)
-    if link == len(first):
-        return False
-    at = first[link]
-    if sentence[at] != here:
-        return False
-    for positions in lists[1:]:
+    # The first need may stand at `start` itself, each later one strictly after the one before it.
+    at = start - 1
+    for positions in lists:
         link = bisect_right(positions, at)
         if link == len(positions):
             return False
