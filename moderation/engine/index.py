@@ -128,7 +128,8 @@ class RulesetIndex:
                 self.entries[number] = replace(entry, key=key, reach=entry.symbol.reach(lengths, reaches))
         capitalized = self.compiled.capitalized
         if capitalized:
-            added = (number for number in range(first_entry, len(self.entries)) if self.entries[number].symbol.atoms() & capitalized)
+            atoms: dict[int, int] = {}  # by symbol id, as `reaches`
+            added = (number for number in range(first_entry, len(self.entries)) if self.entries[number].symbol.atoms(atoms) & capitalized)
             self._capitalized_users = self._capitalized_users.union(added)
 
     def _compile_pattern_set(self) -> Any:

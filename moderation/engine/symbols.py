@@ -58,8 +58,19 @@ class Sym:
         """Positions where a match starting at `position` can end."""
         raise NotImplementedError
 
-    def atoms(self) -> int:
-        """Every word set this symbol may use, anywhere (for the rule-file budgets and diagnostics)."""
+    def atoms(self, memo: dict[int, int] | None = None) -> int:
+        """Every word set this symbol may use, anywhere (for the rule-file budgets and diagnostics).
+
+        `memo` keeps each symbol's answer by id, as for reach(): shared parts are walked once.
+        """
+        if memo is None:
+            memo = {}
+        found = memo.get(self.id)
+        if found is None:
+            found = memo[self.id] = self._atoms(memo)
+        return found
+
+    def _atoms(self, memo: dict[int, int]) -> int:
         return self.first
 
     def reach(self, lengths: Sequence[int], memo: dict[int, int] | None = None) -> int:
@@ -131,11 +142,11 @@ class Union(Sym):
                 found.extend(chart.ends(member, position))
         return found
 
-    def atoms(self) -> int:
+    def _atoms(self, memo: dict[int, int]) -> int:
         """The union's word sets and its members'."""
         total = self.mask
         for member in self.members:
-            total |= member.atoms()
+            total |= member.atoms(memo)
         return total
 
     def _reach(self, lengths: Sequence[int], memo: dict[int, int]) -> int:
@@ -237,12 +248,12 @@ class Series(Sym):
             frontier = found
         return [end for end in frontier if end > position]
 
-    def atoms(self) -> int:
+    def _atoms(self, memo: dict[int, int]) -> int:
         """The word sets of every part."""
         total = 0
         for kind, payload, _optional in self.elements:
             if kind == SYM and isinstance(payload, Sym):
-                total |= payload.atoms()
+                total |= payload.atoms(memo)
         return total
 
     def _reach(self, lengths: Sequence[int], memo: dict[int, int]) -> int:
@@ -288,9 +299,9 @@ class Repeat(Sym):
                         frontier.update(other for other in chart.ends(part, start) if sentence[other - 1] == here)
         return list(found)
 
-    def atoms(self) -> int:
+    def _atoms(self, memo: dict[int, int]) -> int:
         """The item's word sets and the list words'."""
-        return self.part.atoms() | (self.joiner.atoms() if self.joiner else 0)
+        return self.part.atoms(memo) | (self.joiner.atoms(memo) if self.joiner else 0)
 
     def _reach(self, lengths: Sequence[int], memo: dict[int, int]) -> int:
         """The longest list: every item and joiner at its longest."""
@@ -315,9 +326,9 @@ class Referent(Sym):
             found.extend(self.anaphora.ends_in(chart, position))
         return found
 
-    def atoms(self) -> int:
+    def _atoms(self, memo: dict[int, int]) -> int:
         """The group's word sets and the pronouns'."""
-        return self.base.atoms() | self.anaphora.first
+        return self.base.atoms(memo) | self.anaphora.first
 
     def _reach(self, lengths: Sequence[int], memo: dict[int, int]) -> int:
         """The longer of the group's names and the pronouns."""
