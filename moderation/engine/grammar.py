@@ -31,6 +31,7 @@ from .syntax import (
     is_literal,
     parse_sequence,
     parse_template,
+    plain_phrase,
 )
 from .syntax import (
     Repeat as RepeatNode,
@@ -188,6 +189,10 @@ class Grammar:
         mask = 0
         for entry in spec.entries:
             try:
+                phrase = plain_phrase(entry)
+                if phrase is not None:
+                    literal.append(self._inflected(phrase, spec))
+                    continue
                 node = parse_sequence(entry)
                 if not node.parts:
                     raise TemplateError("empty entry")

@@ -25,7 +25,7 @@ from .ruleset import Ruleset
 from .schemas import LexiconSchema, RuleFileSchema, RuleSchema, SettingsSchema
 from .spelling import Speller
 from .symbols import Sym
-from .syntax import TemplateError
+from .syntax import TemplateError, forget_parses
 from .trie import share_subtries
 from .wordlist import KNOWN_WORDS, common_words, function_words, known_words, ordinary_words
 from .yamlsource import LineDict, LineList, YAMLBudgetError, load_yaml
@@ -96,6 +96,12 @@ class RuleLoader:
 
     def load(self) -> Ruleset:
         """Compile the directory; raise RuleSetError listing every problem found."""
+        try:
+            return self._load()
+        finally:
+            forget_parses()  # the parse memos serve one compile; a long-lived process keeps none of it
+
+    def _load(self) -> Ruleset:
         if not self.directory.is_dir():
             raise RuleSetError([RuleError(f"rule directory {self.shown_as} does not exist", kind=ErrorKind.LAYOUT)])
         self._source = self._given or read_rule_files(self.directory)

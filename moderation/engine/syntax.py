@@ -19,16 +19,22 @@ from __future__ import annotations
 import itertools
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from .errors import ErrorKind
 from .normalize import fold
 
 _SLOT = re.compile(r"\{([a-z][a-z0-9_]*)(?::(base))?\}")
 _GAP = re.compile(r"\*(\d*)")
+_SPACES = re.compile(r"(\s+)")
+_GROUPING = re.compile(r"[()|]")
+_PARENTHESES = re.compile(r"[()]")
 # Longest gap a template may ask for, in tokens; the default when no size is written.
 MAX_GAP = 10
 DEFAULT_GAP = 3
 NOT_PREFIX = "not:"
+# Parsed texts and folded words remembered (forget_parses() empties them once a load is done).
+_PARSES = 65_536
 
 
 class TemplateError(ValueError):
@@ -114,45 +120,52 @@ def split_parts(text: str) -> list[str]:
     parts: list[str] = []
     current: list[str] = []
     depth = 0
-    for char in text:
-        if char == "(":
-            depth += 1
-        elif char == ")":
-            depth -= 1
-            if depth < 0:
-                raise TemplateError(f"unbalanced ')' in {text!r}")
-        if char.isspace() and depth == 0:
-            if current:
-                parts.append("".join(current))
-                current = []
+    # Words and the whitespace between them by turns: only the words with parentheses are read char by char.
+    for index, piece in enumerate(_SPACES.split(text)):
+        if index % 2:
+            if depth:
+                current.append(piece)  # a space inside a group stays in its part
             continue
-        current.append(char)
+        if not piece:
+            continue
+        if "(" in piece or ")" in piece:
+            for char in piece:
+                if char == "(":
+                    depth += 1
+                elif char == ")":
+                    depth -= 1
+                    if depth < 0:
+                        raise TemplateError(f"unbalanced ')' in {text!r}")
+        current.append(piece)
+        if not depth:
+            parts.append("".join(current))
+            current = []
     if depth:
         raise TemplateError(f"unbalanced '(' in {text!r}")
-    if current:
-        parts.append("".join(current))
     return parts
 
 
 def _alternatives(inner: str) -> list[str]:
     """Split the inside of a group on its top-level '|'."""
+    if "(" not in inner and ")" not in inner:
+        return inner.split("|")  # no nested group: every '|' is at the top level
     options: list[str] = []
-    current: list[str] = []
     depth = 0
-    for char in inner:
+    start = 0
+    for match in _GROUPING.finditer(inner):
+        char = match.group()
         if char == "(":
             depth += 1
         elif char == ")":
             depth -= 1
-        elif char == "|" and depth == 0:
-            options.append("".join(current))
-            current = []
-            continue
-        current.append(char)
-    options.append("".join(current))
+        elif depth == 0:
+            options.append(inner[start : match.start()])
+            start = match.end()
+    options.append(inner[start:])
     return options
 
 
+@lru_cache(maxsize=_PARSES)
 def _fold_word(word: str) -> str:
     stem_head = word.startswith("*")
     stem_tail = word.endswith("*")
@@ -168,12 +181,13 @@ def _affixed_group(part: str) -> tuple[str, list[str], str] | None:
     if start < 0:
         return None
     depth = 0
-    for index in range(start, len(part)):
-        if part[index] == "(":
+    for match in _PARENTHESES.finditer(part, start):
+        if match.group() == "(":
             depth += 1
-        elif part[index] == ")":
+        else:
             depth -= 1
             if depth == 0:
+                index = match.start()
                 return part[:start], _alternatives(part[start + 1 : index]), part[index + 1 :]
     raise TemplateError(f"unbalanced '(' in {part!r}")
 
@@ -200,13 +214,14 @@ def parse_part(part: str) -> Node:
     slot = _SLOT.fullmatch(part)
     if slot:
         return Ref(slot.group(1), slot.group(2) == "base")
-    if part.startswith("(") and part.endswith(")") and _affixed_group(part) == ("", _alternatives(part[1:-1]), ""):
-        options = tuple(parse_sequence(option) for option in _alternatives(part[1:-1]))
+    group = _affixed_group(part) if "(" in part else None
+    if group is not None and part.startswith("(") and part.endswith(")") and not group[2]:
+        # One group, the whole part (its first '(' closes at the end).
+        options = tuple(parse_sequence(option) for option in group[1])
         if any(option.parts and all(isinstance(inner, Anchor) for inner in option.parts) for option in options):
             # An anchor matches no token, so "(word|$)" would read as "word?": refuse it.
             raise TemplateError(f"{part}: '^', '$' or ',' alone cannot be an alternative; write two templates")
         return Alt(options)
-    group = _affixed_group(part)
     if group:
         head, spellings, tail = group
         if "{" in part:
@@ -220,9 +235,33 @@ def parse_part(part: str) -> Node:
     return Word(_fold_word(part))
 
 
+def plain_phrase(text: str) -> Phrase | None:
+    """The one phrase of an entry of plain words ("son of a bitch"), as parse_sequence and expand_literal spell it; else None.
+
+    Most lexicon entries are such: they need no syntax tree, only their words folded.
+    """
+    words = text.split()
+    if not words:
+        return None
+    for word in words:
+        if not word.isalpha():
+            return None
+    return tuple(word.lower() if word.isascii() else _fold_word(word) for word in words)
+
+
+@lru_cache(maxsize=_PARSES)
 def parse_sequence(text: str) -> Seq:
-    """Parse a template or lexicon entry into a sequence of parts (empty when the text is blank)."""
+    """Parse a template or lexicon entry into a sequence of parts (empty when the text is blank).
+
+    Remembered by text (nodes are immutable): the same groups and entries recur all over the rules.
+    """
     return Seq(tuple(parse_part(part) for part in split_parts(text)))
+
+
+def forget_parses() -> None:
+    """Empty the memos of parse_sequence and word folding (a compile is done: nothing of it need stay)."""
+    parse_sequence.cache_clear()
+    _fold_word.cache_clear()
 
 
 def parse_template(text: str) -> Seq:

@@ -22,6 +22,7 @@ from moderation.engine.syntax import (
     parse_part,
     parse_sequence,
     parse_template,
+    plain_phrase,
     split_parts,
 )
 
@@ -31,7 +32,24 @@ def test_split_parts_respects_parentheses() -> None:
     assert split_parts("  spaced   out  ") == ["spaced", "out"]
 
 
-@pytest.mark.parametrize("text", ["a (b", "a b)", "(a))", "((a)"])
+def test_split_parts_keeps_the_spacing_inside_a_group_and_nested_groups_whole() -> None:
+    assert split_parts("x (a\t b|(c  d)|e)f  y") == ["x", "(a\t b|(c  d)|e)f", "y"]
+    assert split_parts("(a)(b c) d") == ["(a)(b c)", "d"]
+    assert parse_part("((a|b) c|d)") == Alt((Seq((Alt((Seq((Word("a"),)), Seq((Word("b"),)))), Word("c"))), Seq((Word("d"),))))
+    ac_ad, bc_bd = (Alt((Seq((Word(head + "c"),)), Seq((Word(head + "d"),)))) for head in "ab")
+    assert parse_part("(a|b)(c|d)") == Alt((Seq((ac_ad,)), Seq((bc_bd,))))
+
+
+@pytest.mark.parametrize(
+    "entry", ["son of a bitch", "  Idiot ", "Fück you", "k1ll", "(kill|hurt) you", "stupid*", "{insult}", "", "don't", "a\tb"]
+)
+def test_plain_phrase_spells_a_plain_entry_as_the_parser_does(entry: str) -> None:
+    node = parse_sequence(entry)
+    only_words = bool(node.parts) and all(part.isalpha() for part in entry.split())
+    assert plain_phrase(entry) == (expand_literal(node, 10)[0] if only_words else None)
+
+
+@pytest.mark.parametrize("text", ["a (b", "a b)", "(a))", "((a)", "a)(b", "(a|b))c"])
 def test_unbalanced_parentheses(text: str) -> None:
     with pytest.raises(TemplateError):
         split_parts(text)
