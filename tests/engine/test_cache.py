@@ -137,3 +137,13 @@ def test_the_collector_is_paused_for_a_compile_only(write_rules: Callable[..., P
         assert not gc.isenabled()  # a caller's own pause is left alone
     finally:
         gc.enable()
+
+
+def test_a_compiled_ruleset_goes_to_the_oldest_generation(write_rules: Callable[..., Path]) -> None:
+    import gc
+
+    ruleset = load_ruleset(write_rules(RULES), reuse=False)
+    # No young collection will go over it: it is where long-lived objects are, and the young ones are few.
+    assert any(found is ruleset for found in gc.get_objects(generation=2))
+    assert not any(found is ruleset for found in gc.get_objects(generation=0))
+    assert gc.get_freeze_count() == 0  # nothing is left frozen for good
