@@ -106,7 +106,7 @@ class Grammar:
 
     # Word sets -------------------------------------------------------------------------------
 
-    def word_set(self, phrases: Iterable[Phrase], label: str) -> WordSet | None:
+    def word_set(self, phrases: Iterable[Phrase], label: str | Node) -> WordSet | None:
         """The word set of these phrases (shared by every part that spells out the same phrases)."""
         key = frozenset(phrase for phrase in phrases if phrase)
         if not key:
@@ -120,15 +120,15 @@ class Grammar:
                 raise TemplateError(f"the rules spell out more than {self.limits.phrases} phrases in all")
             bit = self._bits[key] = 1 << len(self.word_sets)
             self.word_sets.append(key)
-            for phrase in key:
-                self.root.add(phrase, bit)
+            self.root.add_all(key, bit)
         return self.mask_set(bit, label)
 
-    def mask_set(self, mask: int, label: str) -> WordSet:
-        """One symbol for a union of word sets."""
+    def mask_set(self, mask: int, label: str | Node) -> WordSet:
+        """One symbol for a union of word sets (labelled by the text or the node it was first made for)."""
         found = self._by_mask.get(mask)
         if found is None:
-            found = self._by_mask[mask] = WordSet(label, mask)
+            # Most masks are made before: the node is spelt out as a label only for a new one.
+            found = self._by_mask[mask] = WordSet(label if isinstance(label, str) else _label(label), mask)
         return found
 
     # Lexicons --------------------------------------------------------------------------------
@@ -269,7 +269,7 @@ class Grammar:
                 if not isinstance(node, Seq):
                     raise
                 return self._sequence(node, modifiers)  # too many spellings together: match part by part
-            return self.word_set(phrases, _label(node)), () in phrases
+            return self.word_set(phrases, node), () in phrases
         if isinstance(node, Ref):
             return (self.base_forms(node.name) if node.base else self.lexicon(node.name)), False
         if isinstance(node, Opt):
@@ -310,17 +310,18 @@ class Grammar:
                 if symbol is not None:
                     members.append(symbol)
         optional = optional or () in phrases
-        own = self.word_set(phrases, _label(node))
+        label = _label(node)
+        own = self.word_set(phrases, label)
         mask = own.first if own is not None else 0
         sets = [member for member in members if isinstance(member, WordSet)]
         others = [member for member in members if not isinstance(member, WordSet)]
         for member in sets:
             mask |= member.first
         if not others:
-            return (self.mask_set(mask, _label(node)) if mask else None), optional
+            return (self.mask_set(mask, label) if mask else None), optional
         if not mask and len(others) == 1:
             return others[0], optional
-        return self._count(Union(_label(node), mask, others)), optional
+        return self._count(Union(label, mask, others)), optional
 
     def _sequence(self, node: Seq, modifiers: bool) -> tuple[Sym | None, bool]:
         elements: list[Element] = []
@@ -355,13 +356,9 @@ class Grammar:
 
     def vocabulary(self) -> set[str]:
         """Every word the rules name (stems by their root), for the speller and the spaced-letter reader."""
-        words: set[str] = set()
-        for phrases in self.word_sets:
-            for phrase in phrases:
-                for word in phrase:
-                    if " " not in word:
-                        words.add(word.strip("*"))
-        return words
+        # The distinct keys first: most words recur in many phrases.
+        keys = {word for phrases in self.word_sets for phrase in phrases for word in phrase}
+        return {word.strip("*") for word in keys if " " not in word}
 
 
 def _label(node: Node) -> str:

@@ -96,6 +96,23 @@ class TrieNode:
             node = found
         node.mask |= bit
 
+    def add_all(self, phrases: Iterable[tuple[str, ...]], bit: int) -> None:
+        """Mark every phrase as belonging to the atom with this bit (add() for each, in one call: a word set holds thousands)."""
+        for phrase in phrases:
+            node = self
+            for word in phrase:
+                if "*" in word:
+                    node = node.child(word)
+                    continue
+                table = node.exact
+                if table is _NO_CHILDREN:
+                    table = node.exact = {}
+                found = table.get(word)
+                if found is None:
+                    found = table[word] = TrieNode()
+                node = found
+            node.mask |= bit
+
     def has_children(self) -> bool:
         """True when a longer phrase continues from this node."""
         return bool(self.exact or self.prefixes or self.suffixes)
@@ -180,29 +197,33 @@ def share_subtries(root: TrieNode) -> None:
     trie becomes a graph holding each distinct subtrie once. A step depends only on the subtrie below
     a node, so matching is unchanged. Call it once the trie is complete: nothing may be added after.
     """
-    # Inner nodes in an order where each comes after its parent; `order` also keeps every one alive, so no id is reused.
-    order, stack = [], [root]
-    while stack:
-        node = stack.pop()
-        order.append(node)
-        for table in (node.exact, node.prefixes, node.suffixes):
-            stack.extend(child for child in table.values() if child.exact or child.prefixes or child.suffixes)
+    # Every inner node with the table and key it hangs from, each after its parent (root first, hanging from
+    # nothing); `order` also keeps every one alive, so no id is reused. Leaves are shared on the way down.
     leaves: dict[int, TrieNode] = {}
-    inner: dict[Any, TrieNode] = {}
-    merged: dict[int, TrieNode] = {}
-    for node in reversed(order):  # children before their parents
-        for table in (node.exact, node.prefixes, node.suffixes):
+    order: list[tuple[TrieNode, dict[str, TrieNode] | None, str]] = []
+    stack: list[tuple[TrieNode, dict[str, TrieNode] | None, str]] = [(root, None, "")]
+    while stack:
+        entry = stack.pop()
+        order.append(entry)
+        node = entry[0]
+        for table in (node.exact, node.prefixes, node.suffixes) if node.prefixes or node.suffixes else (node.exact,):
             for key, child in table.items():
                 if child.exact or child.prefixes or child.suffixes:
-                    table[key] = merged[id(child)]
+                    stack.append((child, table, key))
                 else:
-                    table[key] = leaves.setdefault(child.mask, child)
-        if node is root:
-            continue
-        signature: Any = (node.mask, frozenset(node.exact.items()))
+                    table[key] = leaves.setdefault(child.mask, child)  # the key is there: the table keeps its size
+    inner: dict[Any, TrieNode] = {}
+    for node, parent, key in reversed(order):  # children before their parents
+        if parent is None:
+            continue  # the root stays itself
+        signature: Any
         if node.prefixes or node.suffixes:
-            signature = (*signature, frozenset(node.prefixes.items()), frozenset(node.suffixes.items()))
-        merged[id(node)] = inner.setdefault(signature, node)
+            signature = (node.mask, frozenset(node.exact.items()), frozenset(node.prefixes.items()), frozenset(node.suffixes.items()))
+        elif len(node.exact) == 1:
+            signature = (node.mask, *node.exact.items())  # most inner nodes lead on by one key: no set to make
+        else:
+            signature = (node.mask, frozenset(node.exact.items()))
+        parent[key] = inner.setdefault(signature, node)
 
 
 class LayeredRoot(TrieNode):

@@ -79,3 +79,14 @@ def test_add_files_words_stems_endings_and_a_lone_star_as_child_does() -> None:
     node.mask |= 1
     assert pickle.dumps(root) == pickle.dumps(by_child)
     assert root.exact["go"].prefixes["kill"].suffixes["self"].exact["*"].exact["now"].mask == 1
+
+
+def test_add_all_adds_as_add_does() -> None:
+    one_by_one, at_once = TrieNode(), TrieNode()
+    for phrase, bit in PHRASES:
+        one_by_one.add(phrase, bit)
+        at_once.add_all([phrase], bit)
+    at_once.add_all([("go", "kill*", "*self"), ("go", "now")], 16)
+    one_by_one.add(("go", "kill*", "*self"), 16)
+    one_by_one.add(("go", "now"), 16)
+    assert pickle.dumps(at_once) == pickle.dumps(one_by_one)
