@@ -207,7 +207,8 @@ class Grammar:
                 mask |= symbol.first
             elif symbol is not None:
                 members.append(symbol)
-        phrases: list[Phrase] = [form for forms in literal for form in forms if " ".join(form) not in spec.exclude]
+        exclude = spec.exclude
+        phrases: list[Phrase] = [form for forms in literal for form in forms if not exclude or " ".join(form) not in exclude]
         if not spec.typos:
             self.no_typos.update(word for phrase in phrases for word in phrase)
         if spec.names:

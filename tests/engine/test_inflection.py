@@ -32,3 +32,16 @@ def test_irregular_and_regular_forms() -> None:
     assert set(inflections("go", "verb")) >= {"go", "goes", "went", "gone", "going"}
     assert set(inflections("goose", "noun")) == {"goose", "geese"}
     assert inflections("kill*", "verb") == ("kill*",)
+
+
+def test_the_lazy_table_holds_every_lemma_of_lemminflects_own_table() -> None:
+    from lemminflect.codecs.InflectionLUCodec import InflectionLUCodec
+    from lemminflect.core.Inflections import Inflections
+
+    _lemminflect()
+    table = Inflections()
+    lazy = table.infl_dict
+    assert type(lazy).__name__ == "_LazyTable"
+    full = InflectionLUCodec.load(table.infl_lu_fn)
+    assert all(lazy.get(lemma) == forms for lemma, forms in full.items())
+    assert lazy.get("zzzz-no-such-lemma") is None and lazy.get("Aachen,") is None
