@@ -37,6 +37,8 @@ limit_request_field_size = 8190
 accesslog = os.environ.get("MODERATION_ACCESS_LOG", "-") or None
 # The path only: query strings (author=, q=) and the Referer (a review page with its query) stay out of the access log.
 access_log_format = '%(h)s %(l)s %(u)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(b)s "%(a)s"'
+# gunicorn's logger, writing the lines of this format without its per-request dicts (moderation.web.access_log).
+logger_class = "moderation.web.access_log.AccessLogger"
 
 
 def when_ready(server: object) -> None:
