@@ -38,6 +38,8 @@ KEY = "bench-submit-key"
 COMMENT: dict[str, object] = {"text": "What a thoughtful article, thank you. I disagree with the second point, though.", "site": "bench"}
 GTHREAD = {"MODERATION_WORKER_CLASS": "gthread"}
 HEADERS = {"Authorization": f"Bearer {KEY}"}
+# --stubbed: these targets again, served by benchmarks/http_stubbed.py (the engine answers from a one-entry cache).
+STUBBED = {"sqlite_full": "sqlite_full_stubbed", "postgresql": "postgresql_stubbed"}
 COMPILER_PROCESS = "rules-compiler"  # moderation.rulebook.compiler.PROCESS_NAME, without importing the service
 
 
@@ -244,10 +246,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--tool", choices=["auto", "python"], default="auto", help="auto: wrk when installed")
     parser.add_argument("--pg-url", default=os.environ.get("MODERATION_TEST_DATABASE_URL", DEFAULT_PG_URL))
     parser.add_argument("--gthread", action="store_true", help="also the service with gthread workers (SQLite, FULL)")
+    parser.add_argument(
+        "--stubbed",
+        action="store_true",
+        help="also SQLite FULL and PostgreSQL with the engine stubbed (benchmarks/http_stubbed.py): the path without the engine",
+    )
     parser.add_argument("--no-reload", action="store_true", help="skip the hot-reload measurement")
     parser.add_argument("--project", type=Path, default=PROJECT, help="serve this checkout (its .venv), e.g. main to compare")
     parser.add_argument(
-        "--only", default="", help="comma-separated targets to measure (echo always runs): sqlite_full,sqlite_normal,postgresql"
+        "--only",
+        default="",
+        help="comma-separated targets to measure (echo always runs): sqlite_full,sqlite_normal,postgresql (and *_stubbed)",
     )
     parser.add_argument("--json", action="store_true", help="JSON only")
     parser.add_argument("--quiet", action="store_true", help="no progress lines")
@@ -255,9 +264,11 @@ def main(argv: list[str] | None = None) -> int:
     global SERVED
     SERVED = args.project.resolve()
     only = {name for name in args.only.split(",") if name}
-    unknown = only - {"echo", "sqlite_full", "sqlite_full_gthread", "sqlite_normal", "postgresql"}
+    unknown = only - {"echo", "sqlite_full", "sqlite_full_gthread", "sqlite_normal", "postgresql", *STUBBED.values()}
     if unknown:  # a misspelt target would otherwise measure the echo app alone, silently
         parser.error(f"--only: unknown target(s) {', '.join(sorted(unknown))}")
+    if args.stubbed:  # --only sqlite_full --stubbed: that target, and it stubbed
+        only |= {STUBBED[name] for name in only if name in STUBBED}
     quiet = args.quiet or args.json
 
     def say(line: str) -> None:
@@ -289,6 +300,8 @@ def main(argv: list[str] | None = None) -> int:
                 targets.append(("postgresql", "wsgi:app", {"MODERATION_DATABASE_URL": pg_url}))
             else:
                 say(f"PostgreSQL not reachable at {args.pg_url}: skipped")
+            if args.stubbed:
+                targets += [(STUBBED[name], "http_stubbed:app", env) for name, _, env in list(targets) if name in STUBBED]
             for name, app, env in targets:
                 if only and name != "echo" and name not in only:
                     continue
