@@ -6,7 +6,6 @@ import hashlib
 import hmac
 import os
 import re
-import secrets
 import threading
 import time
 from collections.abc import Mapping, Sequence
@@ -53,12 +52,28 @@ Entry = tuple[Submission, Decision]
 
 _id_lock = threading.Lock()
 _last_id = [0, 0]  # milliseconds and random part of the newest id this process made
+# Random bytes from the OS, drawn a few kilobytes at a time (one getrandom call per id was a syscall per request);
+# taken from the end, under _id_lock. os.urandom is the source the secrets module reads too.
+_RANDOM_CHUNK = 4096
+_random = bytearray()
+
+
+def _random_bits(bits: int) -> int:
+    """`bits` (a multiple of 8) random bits from the OS's generator; call with _id_lock held."""
+    size = bits // 8
+    if len(_random) < size:
+        _random[:] = os.urandom(_RANDOM_CHUNK)
+    value = int.from_bytes(_random[-size:], "big")
+    del _random[-size:]
+    return value
 
 
 def _forget_last_id() -> None:
     global _id_lock
-    # A forked worker must not continue its parent's sequence: two workers would step from the same id.
+    # A forked worker must not continue its parent's sequence: two workers would step from the same id, and from the
+    # same random bytes.
     _last_id[0], _last_id[1] = 0, 0
+    _random.clear()
     # Another thread of the parent may have held the lock at the fork; the child's only thread starts unlocked.
     _id_lock = threading.Lock()
 
@@ -75,11 +90,11 @@ def new_decision_id() -> str:
     milliseconds = int(time.time() * 1000)
     with _id_lock:
         if milliseconds <= _last_id[0]:
-            milliseconds, random_part = _last_id[0], _last_id[1] + 1 + secrets.randbits(16)
+            milliseconds, random_part = _last_id[0], _last_id[1] + 1 + _random_bits(16)
         else:
-            random_part = secrets.randbits(80)
+            random_part = _random_bits(80)
         if random_part >= 1 << 80:  # practically never: borrow the next millisecond
-            milliseconds, random_part = milliseconds + 1, secrets.randbits(79)
+            milliseconds, random_part = milliseconds + 1, _random_bits(80) >> 1
         _last_id[0], _last_id[1] = milliseconds, random_part
     return f"{milliseconds:012x}{random_part:020x}"
 
