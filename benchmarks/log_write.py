@@ -31,9 +31,12 @@ REASONS = [
 ]
 
 
-def record(number: int) -> dict[str, Any]:
-    """A log record shaped like the one POST /v1/comments writes: two reasons, author with e-mail and IP."""
-    return {
+def record(number: int) -> Any:
+    """A log entry shaped like the one POST /v1/comments writes: two reasons, author with e-mail and IP.
+
+    A (Submission, Decision) pair, as log_decisions takes it now; a dict for a tree from before that (a baseline).
+    """
+    fields: dict[str, Any] = {
         "source": "api",
         "site": "bench",
         "comment_id": f"c{number}",
@@ -46,6 +49,27 @@ def record(number: int) -> dict[str, Any]:
         "reasons": REASONS,
         "ruleset": "0123456789abcdef",
     }
+    try:
+        from moderation.engine.model import Decision, Match, Reason
+        from moderation.storage import Submission
+    except ImportError:
+        return fields
+    reasons = tuple(
+        Reason(
+            rule=reason["rule"],
+            category=reason["category"],
+            subcategory=reason["subcategory"],
+            message="",
+            mode=reason["mode"],
+            score=1.0,
+            matches=tuple(Match(m["start"], m["end"], TEXT[m["start"] : m["end"]]) for m in reason["matches"]),
+        )
+        for reason in REASONS
+    )
+    submission = Submission(
+        source="api", text=TEXT, site="bench", comment_id=f"c{number}", language="en", author=fields["author"], article=fields["article"]
+    )
+    return submission, Decision("reject", ("threat",), reasons, "0123456789abcdef")
 
 
 # --- one measurement, in a child process whose sys.path starts at one code tree ---------------------------
