@@ -111,11 +111,12 @@ def rare_misspellings(targets: Iterable[str], ranked_words: Sequence[str], rank:
     if rank is None:
         rank = {word: index for index, word in enumerate(ranked_words)}
     found: set[str] = set()
+    last = len(ranked_words) - 1
     for word in targets:
         # A rule word the list lacks is rarer than any of its misspellings that the list holds.
         target_rank = rank.get(word)
-        if target_rank is None:
-            continue
+        if target_rank is None or MISSPELLING_RARITY * (target_rank + 1) > last:
+            continue  # nor can a word ranked below the first 2,000 have one far enough down the list
         for variant in _edits(word):
             variant_rank = rank.get(variant)
             # The ranks first: few edits are listed words, and is_typo() costs more than a lookup.

@@ -218,7 +218,11 @@ def parse_part(part: str) -> Node:
     if group is not None and part.startswith("(") and part.endswith(")") and not group[2]:
         # One group, the whole part (its first '(' closes at the end).
         options = tuple(parse_sequence(option) for option in group[1])
-        if any(option.parts and all(isinstance(inner, Anchor) for inner in option.parts) for option in options):
+        # (Only an option that begins with an anchor can be all anchors: most are read no further.)
+        if any(
+            option.parts and isinstance(option.parts[0], Anchor) and all(isinstance(inner, Anchor) for inner in option.parts)
+            for option in options
+        ):
             # An anchor matches no token, so "(word|$)" would read as "word?": refuse it.
             raise TemplateError(f"{part}: '^', '$' or ',' alone cannot be an alternative; write two templates")
         return Alt(options)

@@ -95,6 +95,15 @@ def test_a_misspelling_must_be_far_rarer_than_the_rule_word() -> None:
     assert rare_misspellings(["will"], late) == frozenset()  # hardly rarer than the word
 
 
+def test_a_rule_word_just_frequent_enough_can_still_have_a_misspelling_at_the_end_of_the_list() -> None:
+    # "pillow" at rank 100 needs a misspelling at rank 50 * 101 or further: the list's last word is just there.
+    head = [f"filler{index}" for index in range(100)]
+    ranked = [*head, "pillow", *(f"filler{index}" for index in range(100, MISSPELLING_RARITY * 101 - 1)), "pilow"]
+    assert ranked.index("pilow") == MISSPELLING_RARITY * 101 == len(ranked) - 1
+    assert rare_misspellings(["pillow"], ranked) == {"pilow"}
+    assert rare_misspellings(["pillow"], ranked[:-1]) == frozenset()  # no word that far down
+
+
 def test_the_speller_reads_frequent_misspellings_as_rule_words() -> None:
     speller = Speller(["will", "should", "kill", "shoot"], (), frozenset(RANKED), frozenset(RANKED[:5]), ranked_words=RANKED)
     assert speller.misspelt("wil") == ("will",)
