@@ -9,7 +9,7 @@ so a rule file cannot make the compiled rules explode.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field, replace
 
 from .errors import ErrorKind
@@ -106,9 +106,11 @@ class Grammar:
 
     # Word sets -------------------------------------------------------------------------------
 
-    def word_set(self, phrases: Iterable[Phrase], label: str | Node) -> WordSet | None:
+    def word_set(self, phrases: Collection[Phrase], label: str | Node) -> WordSet | None:
         """The word set of these phrases (shared by every part that spells out the same phrases)."""
-        key = frozenset(phrase for phrase in phrases if phrase)
+        key = frozenset(phrases)
+        if () in key:  # the empty phrase (an optional part) is no phrase of the set
+            key = frozenset(phrase for phrase in phrases if phrase)
         if not key:
             return None
         bit = self._bits.get(key)
@@ -184,20 +186,29 @@ class Grammar:
         return {phrase[0] for phrase in self._literal_phrases([entry]) if len(phrase) == 1}
 
     def _compile_lexicon(self, spec: LexiconSpec) -> Sym | None:
-        literal: list[list[Phrase]] = []
+        phrases: list[Phrase] = []
         members: list[Sym] = []
         mask = 0
+        inflect = spec.inflect != "none"  # most lexicons: every phrase as it is spelt
         for entry in spec.entries:
             try:
                 phrase = plain_phrase(entry)
                 if phrase is not None:
-                    literal.append(self._inflected(phrase, spec))
+                    if inflect:
+                        phrases.extend(self._inflected(phrase, spec))
+                    else:
+                        phrases.append(phrase)
                     continue
                 node = parse_sequence(entry)
                 if not node.parts:
                     raise TemplateError("empty entry")
                 if is_literal(node):
-                    literal.extend(self._inflected(phrase, spec) for phrase in expand_literal(node, self.limits.phrases_per_part))
+                    spelt = expand_literal(node, self.limits.phrases_per_part)
+                    if inflect:
+                        for phrase in spelt:
+                            phrases.extend(self._inflected(phrase, spec))
+                    else:
+                        phrases.extend(spelt)
                     continue
                 symbol, _optional = self.compile(inflect_head(node, spec.inflect), modifiers=True)
             except TemplateError as error:
@@ -207,8 +218,8 @@ class Grammar:
                 mask |= symbol.first
             elif symbol is not None:
                 members.append(symbol)
-        exclude = spec.exclude
-        phrases: list[Phrase] = [form for forms in literal for form in forms if not exclude or " ".join(form) not in exclude]
+        if spec.exclude:
+            phrases = [form for form in phrases if " ".join(form) not in spec.exclude]
         if not spec.typos:
             self.no_typos.update(word for phrase in phrases for word in phrase)
         if spec.names:

@@ -328,6 +328,12 @@ def expand_literal(node: Node, limit: int) -> list[Phrase]:
     if isinstance(node, Seq):
         expansions: list[Phrase] = [()]
         for part in node.parts:
+            if isinstance(part, Word):  # most parts: one more word on every phrase so far
+                if len(expansions) > limit:
+                    raise TemplateError(f"spells out more than {limit} phrases")
+                word = (part.text,)
+                expansions = [head + word for head in expansions]
+                continue
             options = expand_literal(part, limit)
             if len(expansions) * len(options) > limit:
                 raise TemplateError(f"spells out more than {limit} phrases")
