@@ -113,6 +113,10 @@ def inflect_head(node: Seq, kind: str) -> Seq:
         heads: tuple[str, ...] = (part.text,)
     elif isinstance(part, Alt) and all(_one_word(option) for option in part.options):
         heads = tuple(option.parts[0].text for option in part.options if isinstance(option, Seq) and isinstance(option.parts[0], Word))
+    elif isinstance(part, Alt) and all(isinstance(option, Seq) for option in part.options):
+        # Phrases among the alternatives each inflect their own head: "(silence|deal with) {x}" gives "dealt with".
+        options = tuple(inflect_head(option, kind) for option in part.options if isinstance(option, Seq))
+        return Seq((*node.parts[:head], Alt(options), *node.parts[head + 1 :]))
     else:
         return node
     forms = dict.fromkeys(form for word in heads for form in inflections(word, kind))

@@ -48,6 +48,23 @@ def test_an_alternative_of_words_inflects_as_a_word(find: Find) -> None:
     assert find("{cruel_pair}", "big apple of golds", HEAD_ALTERNATIVES) == []
 
 
+PHRASE_ALTERNATIVES = """
+victim: [them, him]
+silencing: {inflect: verb, words: ["(silence|deal with|take out) {victim} (for good)?"]}
+sad_tale: {inflect: noun, words: ["(old man|sad story)"]}
+"""
+
+
+def test_phrases_among_alternatives_inflect_their_own_heads(find: Find) -> None:
+    """An alternative of phrases inflects each phrase's head: a verb's first word, a noun's last."""
+    assert find("{silencing}", "we dealt with him for good", PHRASE_ALTERNATIVES) == ["dealt with him for good"]
+    assert find("{silencing}", "they are taking out them", PHRASE_ALTERNATIVES) == ["taking out them"]
+    assert find("{silencing}", "she silenced him", PHRASE_ALTERNATIVES) == ["silenced him"]
+    assert find("{silencing}", "we deal withs him", PHRASE_ALTERNATIVES) == []
+    assert find("{sad_tale}", "two old men", PHRASE_ALTERNATIVES) == ["old men"]
+    assert find("{sad_tale}", "sad stories", PHRASE_ALTERNATIVES) == ["sad stories"]
+
+
 def test_contractions_are_read_as_two_words_and_as_one(find: Find) -> None:
     assert find("{second_person} are {insult}", "you're idiots") == ["you're idiots"]
     assert find("(do|does) not belong", "they don't belong here") == ["don't belong"]
