@@ -20,6 +20,7 @@ from .files import RuleFiles, read_rule_files
 from .loader import RuleLoader
 from .overlay import Policies, load_sites
 from .ruleset import Ruleset
+from .syntax import forget_parses
 
 log = logging.getLogger(__name__)
 _COMPILED: dict[tuple[str, bool], Ruleset] = {}
@@ -137,4 +138,7 @@ def _load_ruleset(directory: str | Path, check_examples: bool, cache_dir: str | 
 def load_policies(directory: str | Path, check_examples: bool = True, cache_dir: str | Path | None = None, reuse: bool = True) -> Policies:
     """The shared ruleset (as load_ruleset) and every site overlay of the directory; RuleSetError lists every error."""
     shared = load_ruleset(directory, check_examples, cache_dir, reuse)
-    return load_sites(shared, directory, check_examples, reuse)
+    try:
+        return load_sites(shared, directory, check_examples, reuse)
+    finally:
+        forget_parses()  # the overlays' parses too: nothing of a compile need stay in the process

@@ -145,7 +145,7 @@ class RuleLoader:
         ranked = ordinary_words(KNOWN_WORDS)
         speller = Speller(vocabulary, grammar.no_typos, known_words(), common_words(), grammar.names, safe_words, function_words(), ranked)
         modifier = grammar.lexicon("modifier") if grammar.modifiers else None
-        lengths = tuple(max(len(phrase) for phrase in phrases) for phrases in grammar.word_sets)
+        lengths = tuple(max(map(len, phrases)) for phrases in grammar.word_sets)
         odds = word_set_odds(grammar.word_sets)
         return Compiled(grammar.root, speller, letters_automaton(vocabulary), modifier, odds, lengths, grammar.capitalized_bit())
 

@@ -147,3 +147,16 @@ def test_a_compiled_ruleset_goes_to_the_oldest_generation(write_rules: Callable[
     assert any(found is ruleset for found in gc.get_objects(generation=2))
     assert not any(found is ruleset for found in gc.get_objects(generation=0))
     assert gc.get_freeze_count() == 0  # nothing is left frozen for good
+
+
+def test_no_parse_of_a_compile_stays_in_the_process(write_rules: Callable[..., Path]) -> None:
+    from moderation.engine import load_policies
+    from moderation.engine.syntax import parse_sequence
+
+    site = "rules:\n  - id: mild\n    category: threat\n    message: Mild\n    words: [darn]\n    examples: {reject: [darn it]}\n"
+    directory = write_rules({**RULES, "sites/kids.yml": site})
+    load_ruleset(directory, reuse=False)
+    assert parse_sequence.cache_info().currsize == 0
+    policies = load_policies(directory, reuse=False)
+    assert policies.for_site("kids").evaluate("darn it").rejected  # the site was compiled, its parses forgotten too
+    assert parse_sequence.cache_info().currsize == 0
