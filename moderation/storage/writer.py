@@ -37,6 +37,8 @@ MAX_ROWS_PER_COMMIT = 1000
 # An idle writer thread ends after this long; the next write starts a new one.
 IDLE_SECONDS = 5.0
 RETRY_AFTER_SECONDS = 1
+# Under gevent, the longest a commit waits for the hub to run the requests that are ready (so that they share it).
+SETTLE_SECONDS = 0.002
 # Transactions one PostgreSQL log writes at once per process (the pool keeps 5 connections).
 POSTGRESQL_TRANSACTIONS = 4
 
@@ -223,12 +225,17 @@ class LogWriter:
         return batch
 
     def _let_the_hub_settle(self) -> None:
-        """Under gevent: wait (lock released) until the hub has run every request that is ready, so they all queue."""
+        """Under gevent: wait (lock released) until the hub has run every request that is ready, so they all queue.
+
+        A hub that always has something ready (a stream of requests, a busy connection) never goes idle: the wait
+        ends after SETTLE_SECONDS whatever happens, so a commit is delayed that long at most.
+        """
         import gevent
 
         self._lock.release()
         try:
-            gevent.idle()
+            with gevent.Timeout(SETTLE_SECONDS, False):
+                gevent.idle()
         finally:
             self._lock.acquire()
 
