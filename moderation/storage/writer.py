@@ -37,8 +37,6 @@ MAX_ROWS_PER_COMMIT = 1000
 # An idle writer thread ends after this long; the next write starts a new one.
 IDLE_SECONDS = 5.0
 RETRY_AFTER_SECONDS = 1
-# Under gevent, the longest a commit waits for the hub to run the requests that are ready (so that they share it).
-SETTLE_SECONDS = 0.002
 # Transactions one PostgreSQL log writes at once per process (the pool keeps 5 connections).
 POSTGRESQL_TRANSACTIONS = 4
 
@@ -137,12 +135,11 @@ class LogWriter:
         self.max_transactions = 1 if engine.dialect.name == "sqlite" else POSTGRESQL_TRANSACTIONS
         # A write that finds nothing queued and a transaction free commits from its own thread, saving the switches to
         # a writer and back. Under gevent a commit never yields, so it goes to a native thread while the hub decides
-        # the next requests, which queue and share the next commit. There every write queues for a writer greenlet,
-        # which lets the hub finish what is ready (gevent.idle) before it takes the queue: a request that committed
-        # alone as soon as it was decided made commits of one or two, and each hand-off to a native thread and back
-        # costs the hub more than the commit (wrk, engine stubbed: about 12% less worker CPU per request on SQLite).
+        # the next requests, which queue and share the next commit. With one transaction (SQLite) the request's own
+        # greenlet hands it over, as a writer would have taken it alone anyway (8% less CPU per request measured);
+        # with several (PostgreSQL) writes queue for the writers, whose commits then share more (measured too).
         self._hands_off = _gevent_patched()
-        self._commits_in_caller = not self._hands_off
+        self._commits_in_caller = not self._hands_off or self.max_transactions == 1
         database = sqlite_path(engine.url) if engine.dialect.name == "sqlite" else None
         # Opened here, after any fork: an flock is shared by the processes that share its open file.
         self._turns: AbstractContextManager[None] = Turns(database) if database else contextlib.nullcontext()
@@ -203,18 +200,12 @@ class LogWriter:
 
     def _take(self) -> list[_Write] | None:
         """The next writes to commit together, oldest first, once a transaction is free (lock held); None when idle."""
-        while True:
-            while not (self._queue and self._active < self.max_transactions):
-                self._idle += 1
-                woken = self._changed.wait(IDLE_SECONDS)
-                self._idle -= 1
-                if not woken and not self._queue:
-                    return None
-            if not self._hands_off:
-                break
-            self._let_the_hub_settle()
-            if self._queue and self._active < self.max_transactions:  # another writer may have taken it meanwhile
-                break
+        while not (self._queue and self._active < self.max_transactions):
+            self._idle += 1
+            woken = self._changed.wait(IDLE_SECONDS)
+            self._idle -= 1
+            if not woken and not self._queue:
+                return None
         taken, rows = 0, 0
         for pending in self._queue:
             if taken and rows + len(pending.rows) > MAX_ROWS_PER_COMMIT:
@@ -223,21 +214,6 @@ class LogWriter:
         batch, self._queue = self._queue[:taken], self._queue[taken:]
         self._active += 1
         return batch
-
-    def _let_the_hub_settle(self) -> None:
-        """Under gevent: wait (lock released) until the hub has run every request that is ready, so they all queue.
-
-        A hub that always has something ready (a stream of requests, a busy connection) never goes idle: the wait
-        ends after SETTLE_SECONDS whatever happens, so a commit is delayed that long at most.
-        """
-        import gevent
-
-        self._lock.release()
-        try:
-            with gevent.Timeout(SETTLE_SECONDS, False):
-                gevent.idle()
-        finally:
-            self._lock.acquire()
 
     def _run(self) -> None:
         batch: list[_Write] = []

@@ -313,53 +313,6 @@ def test_the_writer_works_with_gevent_greenlets_after_a_fork(tmp_path: Path) -> 
     assert parent["rows"] == 21
 
 
-BUSY_HUB_CHILD = """
-import json, sys, time
-from gevent import monkey
-monkey.patch_all()
-import gevent
-from moderation.engine.model import Decision
-from moderation.storage import Submission, log_decisions, make_engine, upgrade_to_head
-
-engine = make_engine(sys.argv[1])
-upgrade_to_head(engine)
-done = []
-spins = [0]
-
-def spin():  # a hub that always has work ready: it never goes idle while this runs
-    started = time.monotonic()
-    while not done and time.monotonic() - started < 30:
-        spins[0] += 1
-        gevent.sleep(0)
-
-spinner = gevent.spawn(spin)
-gevent.sleep(0.05)
-writes = [gevent.spawn(log_decisions, [(Submission(source="api", text=f"c{n}"), Decision("approve", (), (), "t"))],
-                       engine=engine, pii="none") for n in range(5)]
-gevent.joinall(writes, timeout=60)
-done.append(spinner.dead)  # True: the spinner gave up (30 s) before the writes were committed
-spinner.join()
-print(json.dumps({"written": sum(w.successful() for w in writes), "spinner_gave_up_first": done[0], "spins": spins[0]}))
-"""
-
-
-@pytest.mark.slow
-def test_a_hub_that_is_never_idle_still_commits(tmp_path: Path) -> None:
-    pytest.importorskip("gevent")
-    finished = subprocess.run(
-        [sys.executable, "-c", BUSY_HUB_CHILD, f"sqlite:///{tmp_path / 'log.sqlite3'}"],
-        cwd=PROJECT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert finished.returncode == 0, finished.stderr[-3000:]
-    result = json.loads(finished.stdout.strip().splitlines()[-1])
-    assert result["written"] == 5
-    assert not result["spinner_gave_up_first"], "the writes waited for an idle hub that never came"
-    assert result["spins"] > 0
-
-
 @pytest.mark.parametrize("database_url", [pytest.param("postgresql", marks=pytest.mark.postgres)], indirect=True)
 def test_the_next_request_after_a_terminated_backend_succeeds(database_url: str, tmp_path: Path) -> None:
     name = f"moderation-test-{os.getpid()}-{tmp_path.name}"[:60]
