@@ -81,29 +81,17 @@ class TrieNode:
 
     def add(self, phrase: Iterable[str], bit: int) -> None:
         """Mark a phrase (a sequence of keys) as belonging to the atom with this bit."""
-        node = self
-        for word in phrase:
-            if "*" in word:
-                node = node.child(word)
-                continue
-            # Most keys are plain words: the exact table without child()'s tests for stems and endings.
-            table = node.exact
-            if table is _NO_CHILDREN:
-                table = node.exact = {}
-            found = table.get(word)
-            if found is None:
-                found = table[word] = TrieNode()
-            node = found
-        node.mask |= bit
+        self.add_all((tuple(phrase),), bit)
 
     def add_all(self, phrases: Iterable[tuple[str, ...]], bit: int) -> None:
-        """Mark every phrase as belonging to the atom with this bit (add() for each, in one call: a word set holds thousands)."""
+        """Mark every phrase as belonging to the atom with this bit, in one call: a word set holds thousands."""
         for phrase in phrases:
             node = self
             for word in phrase:
                 if "*" in word:
                     node = node.child(word)
                     continue
+                # Most keys are plain words: the exact table without child()'s tests for stems and endings.
                 table = node.exact
                 if table is _NO_CHILDREN:
                     table = node.exact = {}
