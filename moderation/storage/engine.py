@@ -5,6 +5,8 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import sqlite3
+import time
 import weakref
 from collections.abc import Callable
 from functools import partial
@@ -26,6 +28,9 @@ DEFAULT_SQLITE_SYNCHRONOUS = "FULL"
 # anyway (a restarted or terminated backend) is noticed on use and the work retried (read_with_retry, the writer).
 POOL_RECYCLE_SECONDS = 300
 ATTEMPTS = 3
+# Tries, and the pause between them, of the switch to WAL when another new connection holds the file (about 10 s).
+WAL_ATTEMPTS = 200
+WAL_RETRY_SECONDS = 0.05
 
 _engines: weakref.WeakSet[Engine] = weakref.WeakSet()
 
@@ -34,7 +39,16 @@ def _sqlite_pragmas(synchronous: str, connection: Any, _record: Any) -> None:
     cursor = connection.cursor()
     # The busy timeout first: switching to WAL needs a lock that another worker may hold at start.
     cursor.execute("PRAGMA busy_timeout=10000")
-    cursor.execute("PRAGMA journal_mode=WAL")
+    # Workers starting together on a new file may still find it locked: SQLite answers the switch to WAL with
+    # "database is locked" at once, without the busy handler, while another connection makes the same switch.
+    for attempt in range(WAL_ATTEMPTS):
+        try:
+            cursor.execute("PRAGMA journal_mode=WAL")
+            break
+        except sqlite3.OperationalError as error:
+            if "locked" not in str(error) or attempt == WAL_ATTEMPTS - 1:
+                raise
+            time.sleep(WAL_RETRY_SECONDS)
     cursor.execute(f"PRAGMA synchronous={synchronous}")
     cursor.close()
 
