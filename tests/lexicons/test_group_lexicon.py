@@ -99,6 +99,10 @@ def probe(probe_rules: Callable[[str, str], Ruleset]) -> Ruleset:
         "People with Down syndrome are animals",
         "refugees are vermin",
         "Arabs, Persians and Turks are animals",
+        # Contested names are forms of the group they name.
+        "Gypsies are vermin",
+        "Eskimos are animals",
+        "illegals are parasites",
     ],
 )
 def test_the_engine_reads_every_form_of_a_group(probe: Ruleset, text: str) -> None:
