@@ -190,3 +190,23 @@ def test_abuse_is_rejected_by_its_concern(ruleset: Ruleset, text: str, rule: str
 )
 def test_ordinary_speech_about_groups_is_approved(ruleset: Ruleset, text: str) -> None:
     assert not ruleset.evaluate(text).rejected, text
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Am I the only one who thinks Assyrians are liars?", "I'm the only one here who believes Kurds are thieves"],
+)
+def test_the_writer_counting_himself_among_believers_is_no_report(ruleset: Ruleset, text: str) -> None:
+    assert abuse_rules(ruleset, text), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Those who think Yazidis worship the devil are ignorant of their faith.",
+        "It is sexist to say women are too emotional to lead.",
+        "It's xenophobic to claim refugees are criminals.",
+    ],
+)
+def test_belief_ascribed_to_others_and_sayings_condemned_stay_approved(ruleset: Ruleset, text: str) -> None:
+    assert not ruleset.evaluate(text).rejected, text
