@@ -186,6 +186,10 @@ def test_abuse_is_rejected_by_its_concern(ruleset: Ruleset, text: str, rule: str
         "Syrian children are unable to learn without schools",
         "Kurdish women are taking over the world of football",
         "Kurds don't exist in the official census",
+        # Belief ascribed to others, and sayings condemned as bigotry.
+        "Those who think Yazidis worship the devil are ignorant of their faith.",
+        "It is sexist to say women are too emotional to lead.",
+        "It's xenophobic to claim refugees are criminals.",
     ],
 )
 def test_ordinary_speech_about_groups_is_approved(ruleset: Ruleset, text: str) -> None:
@@ -198,15 +202,3 @@ def test_ordinary_speech_about_groups_is_approved(ruleset: Ruleset, text: str) -
 )
 def test_the_writer_counting_himself_among_believers_is_no_report(ruleset: Ruleset, text: str) -> None:
     assert abuse_rules(ruleset, text), text
-
-
-@pytest.mark.parametrize(
-    "text",
-    [
-        "Those who think Yazidis worship the devil are ignorant of their faith.",
-        "It is sexist to say women are too emotional to lead.",
-        "It's xenophobic to claim refugees are criminals.",
-    ],
-)
-def test_belief_ascribed_to_others_and_sayings_condemned_stay_approved(ruleset: Ruleset, text: str) -> None:
-    assert not ruleset.evaluate(text).rejected, text
