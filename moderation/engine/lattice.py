@@ -187,6 +187,15 @@ def _contraction(token: Token) -> list[Token] | None:
     return None
 
 
+def _in_abbreviation(text: str, start: int, end: int) -> bool:
+    """True for a letter of an abbreviation written with full stops ("U.S.", "U.N."): no chat spelling."""
+    after = text[end : end + 2]
+    if len(after) == 2 and after[0] == "." and after[1].isalpha():
+        return True
+    before = text[max(0, start - 3) : start]
+    return len(before) >= 2 and before[-1] == "." and before[-2].isalpha() and (len(before) < 3 or not before[-3].isalpha())
+
+
 def _written_as_name(folded: FoldedText, start: int, end: int, sentence_ends: list[int] | None, previous_end: int) -> bool:
     """True for a title-case word ("Ponyo") inside a sentence: the comment names someone or something."""
     original = folded.original
@@ -243,9 +252,20 @@ def _readings(
     lowercase = folded.original.islower()
     sentence_ends: list[int] | None = None
     replaced: dict[int, list[Token]] = {}
+    chat = speller.chat_spellings
     for index in unknown:
         start, end, forms = starts[index], ends[index], forms_of[index]
         raw = text[start:end]
+        read_as = chat.get(forms[0]) if chat else None
+        if read_as is not None and not _in_abbreviation(text, start, end):
+            if "'" not in read_as:
+                forms_of[index] = (*forms, read_as)
+                continue
+            pieces = _contraction(Token(0, len(read_as), spellings(read_as)))
+            if pieces is not None:
+                cut = start + pieces[0].end
+                replaced[index] = [Token(start, cut, pieces[0].forms), Token(cut, end, pieces[1].forms)]
+                continue
         if "'" in forms[0]:
             pieces = _contraction(Token(start, end, forms))
             if pieces is not None:
@@ -326,6 +346,11 @@ def _split_words(
             extra.setdefault(left, []).append((left + 2, joined))
 
 
+def scanner_for(speller: Speller) -> Scanner:
+    """A tokeniser for the speller's vocabulary, which sends its chat spellings to be read again."""
+    return Scanner(speller.known, speller.common, speller.chat_spellings)
+
+
 def build_lattice(
     folded: FoldedText,
     speller: Speller,
@@ -341,7 +366,7 @@ def build_lattice(
     """
     text = folded.text
     if scanner is None:
-        scanner = Scanner(speller.known, speller.common)
+        scanner = scanner_for(speller)
     starts, ends, forms, unknown, fragments = scanner.scan(text)
     cuts = _camel_cuts(folded)
     spaced = _LETTERS_HINT.search(text) is not None

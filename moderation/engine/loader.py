@@ -58,6 +58,7 @@ class RuleLoader:
         self._source = RuleFiles({}, "")
         self._files: list[str] = []
         self._grammar: Grammar | None = None
+        self._chat_spellings: dict[str, str] = {}
         self._entries = 0
         self._pattern_program = [0]
 
@@ -144,6 +145,7 @@ class RuleLoader:
         vocabulary = grammar.vocabulary()
         ranked = ordinary_words(KNOWN_WORDS)
         speller = Speller(vocabulary, grammar.no_typos, known_words(), common_words(), grammar.names, safe_words, function_words(), ranked)
+        speller.chat_spellings = dict(self._chat_spellings)
         modifier = grammar.lexicon("modifier") if grammar.modifiers else None
         lengths = tuple(max(map(len, phrases)) for phrases in grammar.word_sets)
         odds = word_set_odds(grammar.word_sets)
@@ -179,12 +181,21 @@ class RuleLoader:
                 data = self._lexicon_data(name, raw, relative, line)
                 if data is None:
                     continue
+                self._add_chat_spellings(name, data["spellings"], relative, line)
                 for spec in lexicon_specs(name, data, relative, line):
                     if spec.name in specs:
                         self.errors.add(f"lexicon {spec.name!r} is already defined in {specs[spec.name].file}", relative, line)
                         continue
                     specs[spec.name] = spec
         return specs
+
+    def _add_chat_spellings(self, name: str, spellings: dict[str, str], file: str, line: int | None) -> None:
+        # A contraction must be the chat spelling with its apostrophe ("dont": "don't"): its parts are cut by position.
+        for written, read_as in spellings.items():
+            if read_as == written or ("'" in read_as and read_as.replace("'", "") != written):
+                self.errors.add(f"lexicon {name!r}: {written!r} cannot be read as {read_as!r}", file, line)
+            else:
+                self._chat_spellings[written] = read_as
 
     def _lexicon_data(self, name: str, raw: Any, file: str, line: int | None) -> dict[str, Any] | None:
         body = {"words": raw} if isinstance(raw, list) else raw

@@ -9,13 +9,12 @@ from .chart import Chart, WorkBudgetError
 from .compiled import Compiled, Entry, EntryKind
 from .detectors import DETECTORS, Span
 from .index import RulesetIndex, chained, in_order
-from .lattice import Lattice, build_lattice
+from .lattice import Lattice, build_lattice, scanner_for
 from .model import CATEGORIES, Assessment, Decision, Match, Reason, Rule, Settings
 from .normalize import FoldedText, fold
 from .passes import Gathered, surviving
 from .proximity import Trace, near_keys
 from .symbols import next_symbol_id, reserve_symbol_ids
-from .tokens import Scanner
 
 HIT, EXCEPTION, NEAR, ALLOW, MENTION = EntryKind  # read per candidate: module globals, not enum attribute look-ups
 # Matching steps a comment may use: far above what any ordinary comment needs (a few thousand).
@@ -53,7 +52,7 @@ class Ruleset:
         self._by_index = rules
         self._disabled: frozenset[int] = frozenset()
         self.index = RulesetIndex.build(rules, settings, compiled)
-        self._scanner = Scanner(compiled.speller.known, compiled.speller.common)
+        self._scanner = scanner_for(compiled.speller)
 
     @property
     def rules_by_index(self) -> tuple[Rule, ...]:
@@ -92,7 +91,7 @@ class Ruleset:
         site.grammar = None
         site.index = self.index.extended(compiled, enumerate(extra, start=len(self._by_index)), disabled)
         if compiled.speller is not self.compiled.speller:
-            site._scanner = Scanner(compiled.speller.known, compiled.speller.common)
+            site._scanner = scanner_for(compiled.speller)
         return site
 
     def __getstate__(self) -> dict[str, Any]:
@@ -105,7 +104,7 @@ class Ruleset:
         # A site's symbols compiled on these rules must not reuse their ids: memos are keyed by them.
         reserve_symbol_ids(state.pop("_symbol_ids", 0))
         self.__dict__.update(state)
-        self._scanner = Scanner(self.compiled.speller.known, self.compiled.speller.common)
+        self._scanner = scanner_for(self.compiled.speller)
 
     def lattice(self, folded: FoldedText) -> Lattice:
         """The token lattice of a folded comment (tokens, other readings, sentences, quotations)."""

@@ -117,6 +117,12 @@ class LexiconSchema(Schema):
     people = fields.String(validate=validate.Length(min=1, max=200))
     person = fields.String(validate=validate.Length(min=1, max=200))
     refer = _TEXTS
+    # Chat spellings: a token written as the key is also read as the value ("u" as "you", "dont" as "don't").
+    spellings = fields.Dict(
+        keys=fields.String(validate=validate.Regexp(r"^[a-z0-9]{1,20}$", error="write a chat spelling as small letters or digits")),
+        values=fields.String(validate=validate.Regexp(r"^[a-z]+(?:'[a-z]+)?$", error="read it as one word or a contraction")),
+        load_default=dict,
+    )
 
 
 def _thresholds() -> fields.Dict:

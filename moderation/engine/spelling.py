@@ -207,6 +207,8 @@ class Speller:
             self._content.make_automaton()
         self._memo: dict[str, Reading] = {}
         self._segmenter: Any = None
+        # Chat spellings from the lexicons ("u": "you", "dont": "don't"), set by the loader.
+        self.chat_spellings: dict[str, str] = {}
 
     def __getstate__(self) -> dict[str, Any]:
         state = dict(self.__dict__)

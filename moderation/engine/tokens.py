@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from collections.abc import Collection
 from typing import NamedTuple
 
 # Symbols that stand for letters inside a word ("sh!t", "@ss", "a$$", "f*ck") count as word characters.
@@ -146,12 +147,14 @@ class Scanner:
     (under the GIL a lost or cleared answer is only computed again).
     """
 
-    __slots__ = ("_common", "_known", "_pieces")
+    __slots__ = ("_chat", "_common", "_known", "_pieces")
     LIMIT = 200_000
 
-    def __init__(self, known: frozenset[str], common: frozenset[str]):
+    def __init__(self, known: frozenset[str], common: frozenset[str], chat: Collection[str] = ()):
+        """`chat`: chat spellings ("u", "dont"), read again like unknown words even when they are known."""
         self._known = known
         self._common = common
+        self._chat = frozenset(chat)
         self._pieces: dict[str, tuple[Piece, ...]] = {}
 
     def _read(self, raw: str) -> tuple[Piece, ...]:
@@ -172,7 +175,7 @@ class Scanner:
             forms = _forms(piece)
             if forms:
                 word = forms[0]
-                flags = UNKNOWN if word not in self._known or "'" in word else 0
+                flags = UNKNOWN if word not in self._known or "'" in word or word in self._chat else 0
                 if len(piece) <= MAX_FRAGMENT and word not in self._common:
                     flags |= FRAGMENT
                 pieces.append((offset, len(piece), forms, flags))
