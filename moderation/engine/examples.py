@@ -34,12 +34,18 @@ class ExampleFailure:
 
 def failing_examples(ruleset: Ruleset, rules: Iterable[Rule] | None = None) -> Iterator[ExampleFailure]:
     """Every example, rule by rule, that the ruleset gets wrong (of `rules` only, when given); approve failures carry the rule's matches."""
+    numbers = {id(rule): number for number, rule in enumerate(ruleset.rules_by_index)}
     for rule in ruleset.rules if rules is None else rules:
+        number = numbers.get(id(rule))
+
+        def fires(text: str, rule: Rule = rule, number: int | None = number) -> bool:
+            return rule.id in ruleset.fired_rule_ids(text) if number is None else ruleset.fires(number, text)
+
         for text in rule.examples.reject:
-            if rule.id not in ruleset.fired_rule_ids(text):
+            if not fires(text):
                 yield ExampleFailure(rule, "reject", text)
         for text in rule.examples.approve:
-            if rule.id in ruleset.fired_rule_ids(text):
+            if fires(text):
                 # The rule fired whatever the thresholds; its hit in the full assessment shows where.
                 hit = next((hit for hit in ruleset.assess(text).hits if hit.rule == rule.id), None)
                 yield ExampleFailure(rule, "approve", text, hit.matches if hit else ())

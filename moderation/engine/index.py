@@ -48,11 +48,13 @@ class RulesetIndex:
         self._by_bit: dict[int, list[int]] = {}
         # Per entry, the needs a comment that holds its key may still lack: the key left out, rarest first.
         self._checks: list[tuple[int, ...]] = []
+        self._keys: list[int] = []  # per entry, the need it is keyed by (its rarest)
         self._need_memo: dict[int, int] = {}
         self._candidates_by_mask: dict[int, tuple[int, ...]] = {}
         self._pattern_set: Any = None
         # Entries that may use the {capitalized} word set: only for them is a comment's capitalisation looked at.
         self._capitalized_users: frozenset[int] = frozenset()
+        self._by_rule: dict[int, tuple[int, ...]] | None = None  # made on first use (checking examples)
 
     @classmethod
     def build(cls, rules: Sequence[Rule], settings: Settings, compiled: Compiled) -> RulesetIndex:
@@ -76,6 +78,7 @@ class RulesetIndex:
         site.detector_rules = [number for number in self.detector_rules if number not in disabled]
         site._by_bit = dict(self._by_bit)
         site._checks = list(self._checks)
+        site._keys = list(self._keys)
         site._need_memo = dict(self._need_memo)
         site._capitalized_users = self._capitalized_users
         first_entry, first_pattern = len(site.entries), len(site.patterns)
@@ -118,6 +121,7 @@ class RulesetIndex:
             # An entry is found by a bit of its key, so the comment holds the key: only the other needs are tested.
             others = [need for need in dict.fromkeys(entry.needs) if need != key]
             self._checks.append(tuple(sorted(others, key=lambda mask: odds(mask, rarity))))
+            self._keys.append(key)
             for bit in bits(key):
                 if copy:  # an overlay's index shares the shared lists: copy one before adding to it
                     self._by_bit[bit] = [*self._by_bit.get(bit, ()), number]
@@ -146,7 +150,7 @@ class RulesetIndex:
 
     def __getstate__(self) -> dict[str, Any]:
         state = dict(self.__dict__)
-        state["_pattern_set"], state["_candidates_by_mask"] = None, {}
+        state["_pattern_set"], state["_candidates_by_mask"], state["_by_rule"] = None, {}, None
         return state
 
     def __setstate__(self, state: dict[str, Any]) -> None:
@@ -159,8 +163,17 @@ class RulesetIndex:
             return []
         return [self.patterns[number] for number in sorted(self._pattern_set.Match(text) or ())]
 
-    def candidates(self, chart: Chart) -> list[int]:
-        """Entries keyed by a word set the comment holds and whose every needed word set is present.
+    def of_rule(self, rule: int) -> tuple[int, ...]:
+        """The numbers of a rule's entries and of those of no rule (allowed phrases, mention frames), in order."""
+        if self._by_rule is None:
+            by_rule: dict[int, list[int]] = {}
+            for number, entry in enumerate(self.entries):
+                by_rule.setdefault(entry.rule, []).append(number)
+            self._by_rule = {rule: tuple(numbers) for rule, numbers in by_rule.items()}
+        return tuple(sorted((*self._by_rule.get(rule, ()), *self._by_rule.get(-1, ()))))
+
+    def candidates(self, chart: Chart, among: Sequence[int] | None = None) -> list[int]:
+        """Entries keyed by a word set the comment holds and whose every needed word set is present (of `among` only, when given).
 
         The {capitalized} word set is marked in the chart only when a candidate may use it: finding the
         capitalised words costs a scan of the original text and its sentences, and most comments need neither.
@@ -168,11 +181,24 @@ class RulesetIndex:
         capitalized = self.compiled.capitalized
         maybe = capitalized and chart.capitalization_matters()
         present = chart.present | capitalized if maybe else chart.present
-        kept = self._kept(chart.by_mask, capitalized if maybe else 0, present)
+        kept = self._kept(chart.by_mask, capitalized if maybe else 0, present) if among is None else self._kept_among(among, present)
         if maybe and not self._capitalized_users.isdisjoint(kept) and not chart.mark_capitalized(capitalized):
             # No capitalised word after all: only the entries that need none stay.
             entries, present = self.entries, chart.present
             kept = [number for number in kept if all(present & need for need in entries[number].needs)]
+        return kept
+
+    def _kept_among(self, among: Sequence[int], present: int) -> list[int]:
+        """The entries of `among` whose key and other needs the comment holds (as _kept finds them)."""
+        keys, checks = self._keys, self._checks
+        kept = []
+        for number in among:
+            if present & keys[number]:
+                for need in checks[number]:
+                    if not present & need:
+                        break
+                else:
+                    kept.append(number)
         return kept
 
     def _kept(self, masks: Iterable[int], extra_mask: int, present: int) -> list[int]:

@@ -119,8 +119,13 @@ class Ruleset:
         """Folded-text spans of every rule that fired, after exceptions and allowed phrases."""
         return self._rule_spans(folded)[0]
 
-    def _rule_spans(self, folded: FoldedText, trace: Trace | None = None) -> tuple[dict[int, list[Span]], bool, int]:
-        """The passes: templates, patterns and detectors; then, for the rules that hit, their exceptions; then the filter."""
+    def _rule_spans(
+        self, folded: FoldedText, trace: Trace | None = None, only: int | None = None
+    ) -> tuple[dict[int, list[Span]], bool, int]:
+        """The passes: templates, patterns and detectors; then, for the rules that hit, their exceptions; then the filter.
+
+        `only`: the entries of that rule alone, with the allowed phrases and mention frames (an example's check).
+        """
         lattice = self.lattice(folded)
         chart = Chart(lattice, self.compiled.root, self.settings.safe_words, self.compiled.modifier, WORK_BUDGET)
         gathered = Gathered(trace)
@@ -129,7 +134,7 @@ class Ruleset:
         entries = self.index.entries
         later = []
         try:
-            for number in self.index.candidates(chart):
+            for number in self.index.candidates(chart, None if only is None else self.index.of_rule(only)):
                 entry = entries[number]
                 if entry.kind != HIT:
                     later.append(entry)
@@ -138,8 +143,8 @@ class Ruleset:
                     hits[entry.rule].append(lattice.char_span(start, end))
         except WorkBudgetError:
             exhausted = True
-        self._pattern_spans(folded.text, gathered)
-        self._detect(folded.text, hits)
+        self._pattern_spans(folded.text, gathered, only)
+        self._detect(folded.text, hits, only)
         for rule_index in self._disabled.intersection(hits):  # a site's disabled rules: matched as shared, never fired
             del hits[rule_index]
         if not hits:
@@ -191,9 +196,11 @@ class Ruleset:
                 else:
                     gathered.mention(lattice.sentence[start], start)
 
-    def _pattern_spans(self, text: str, gathered: Gathered) -> None:
+    def _pattern_spans(self, text: str, gathered: Gathered, only: int | None = None) -> None:
         """RE2 patterns: hits, and exceptions (`unless_patterns`) of any rule (cheap: one set scan, usually no match)."""
         for rule_index, pattern, kind, label in self.index.matching_patterns(text):
+            if only is not None and rule_index != only:
+                continue
             spans = [match.span() for match in pattern.finditer(text) if match.end() > match.start()]
             if kind == HIT:
                 gathered.hits[rule_index].extend(spans)
@@ -201,10 +208,12 @@ class Ruleset:
                 for span in spans:
                     gathered.exception(rule_index, span, label)
 
-    def _detect(self, text: str, hits: dict[int, list[Span]]) -> None:
+    def _detect(self, text: str, hits: dict[int, list[Span]], only: int | None = None) -> None:
         """Detectors (links, phones, ...) for the rules that use them, each detector run once."""
         detected: dict[str, list[Span]] = {}
         for rule_index in self.index.detector_rules:
+            if only is not None and rule_index != only:
+                continue
             for name in self._by_index[rule_index].detectors:
                 if name not in detected:
                     detected[name] = DETECTORS[name](text, self.settings.allowed_domains)
@@ -238,6 +247,20 @@ class Ruleset:
     def fired_rule_ids(self, text: str) -> set[str]:
         """Ids of the rules that fire on a text, whatever the thresholds (used to check examples)."""
         return {self._by_index[index].id for index in self.rule_spans(fold(text))}
+
+    def fires(self, rule_index: int, text: str) -> bool:
+        """True when the rule of this index fires on a text, whatever the thresholds (as in fired_rule_ids).
+
+        Only that rule's entries are matched: a rule's hits and exceptions do not depend on the other rules',
+        except for `paired_within` (a partner's hit) and a work budget spent by all; those are evaluated whole.
+        """
+        rule = self._by_index[rule_index]
+        if rule.paired_within or rule_index in self._disabled:
+            return rule.id in self.fired_rule_ids(text)
+        fired, exhausted, _work = self._rule_spans(fold(text), only=rule_index)
+        if exhausted:
+            return rule.id in self.fired_rule_ids(text)
+        return rule_index in fired
 
     def exceptions_used(self, text: str) -> dict[str, set[str]]:
         """For each rule, the exceptions (as written) that cancelled one of its hits in this text (for the lint)."""

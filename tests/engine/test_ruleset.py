@@ -324,6 +324,13 @@ def test_fired_rule_ids_ignore_thresholds(build: Build) -> None:
     assert ruleset.fired_rule_ids("see shop.com") == {"promotion/link"}
 
 
+def test_fires_matches_one_rule_as_the_whole_ruleset_does(build: Build) -> None:
+    ruleset = build({"promotion.yml": PROMOTION, "profanity.yml": SWEARS}, check_examples=False)
+    for text in ("see shop.com", "only $50 darn", "shitty shop.com", "nothing here"):
+        fired = ruleset.fired_rule_ids(text)
+        assert {rule.id for number, rule in enumerate(ruleset.rules_by_index) if ruleset.fires(number, text)} == fired
+
+
 def test_version_changes_when_a_file_changes(write_rules: Callable[..., Path]) -> None:
     directory = write_rules({"profanity.yml": SWEARS})
     first = load_ruleset(directory, check_examples=False).version
