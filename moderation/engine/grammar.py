@@ -322,18 +322,18 @@ class Grammar:
                 if symbol is not None:
                     members.append(symbol)
         optional = optional or () in phrases
-        label = _label(node)
-        own = self.word_set(phrases, label)
+        # The node, not its label: most word sets and masks are made before, and a label is spelt out only for a new one.
+        own = self.word_set(phrases, node)
         mask = own.first if own is not None else 0
         sets = [member for member in members if isinstance(member, WordSet)]
         others = [member for member in members if not isinstance(member, WordSet)]
         for member in sets:
             mask |= member.first
         if not others:
-            return (self.mask_set(mask, label) if mask else None), optional
+            return (self.mask_set(mask, node) if mask else None), optional
         if not mask and len(others) == 1:
             return others[0], optional
-        return self._count(Union(label, mask, others)), optional
+        return self._count(Union(_label(node), mask, others)), optional
 
     def _sequence(self, node: Seq, modifiers: bool) -> tuple[Sym | None, bool]:
         elements: list[Element] = []

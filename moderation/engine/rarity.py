@@ -35,4 +35,14 @@ def word_odds(word: str) -> float:
 
 def word_set_odds(word_sets: Sequence[frozenset[Phrase]]) -> tuple[float, ...]:
     """For each word set, the chance that a comment holds one of its phrases' first words (at most 1)."""
-    return tuple(min(1.0, sum(word_odds(word) for word in {phrase[0] for phrase in phrases})) for phrases in word_sets)
+    known: dict[str, float] = {}  # by word: most first words begin many word sets
+    found = []
+    for phrases in word_sets:
+        total = 0.0
+        for word in {phrase[0] for phrase in phrases}:  # summed in the set's order, as sum() over it would
+            odds = known.get(word)
+            if odds is None:
+                odds = known[word] = word_odds(word)
+            total += odds
+        found.append(min(1.0, total))
+    return tuple(found)
