@@ -303,9 +303,9 @@ class Speller:
         if not self._splits_around_rule_word(word):
             return ()  # no rule word inside with known words around it: splitting cannot matter
         if self._segmenter is None:
-            import wordninja
+            from .segmenter import splitter
 
-            self._segmenter = wordninja.split
+            self._segmenter = splitter()
         parts: list[str] = self._segmenter(word)
         if not 2 <= len(parts) <= MAX_SEGMENTS or "".join(parts) != word:
             return ()

@@ -1,7 +1,7 @@
 """A warm compiler process for the gunicorn master: rule changes compile without paying imports and word tables again.
 
 A child forked from the master for each reload (compile_child) starts cold: the master loaded its
-rules from the cache, so lemminflect, wordfreq, wordninja and their tables are not in it, and
+rules from the cache, so lemminflect, wordfreq, wordninja's word list and their tables are not in it, and
 loading them costs about as much CPU as compiling. This process is forked once, when the master is
 ready; it loads all of that a second later (after the workers booted), then compiles each reload
 into the disk cache, as a fresh child would. Its memory is its
@@ -24,6 +24,7 @@ from typing import Any
 
 from ..engine import Ruleset, fold, load_ruleset
 from ..engine.inflection import inflections
+from ..engine.segmenter import load_model
 from ..engine.spelling import dictionary_words
 from ..engine.wordlist import common_words, function_words, known_words, ordinary_words
 from .compile_child import OK, compile_in_child, compile_message
@@ -142,7 +143,7 @@ def _warm_up(asked: threading.Event, busy: threading.Lock) -> None:
 
 def load_tables() -> None:
     """Import and load every table a compile uses: inflections, lemmas, word frequencies, segmentation, look-alikes."""
-    import wordninja  # noqa: F401 - its model loads on import
+    load_model()  # the segmenter's word costs
 
     inflections("walk", "verb")  # imports lemminflect and gives it the lazily parsed table, as a compile would
     dictionary_words()
