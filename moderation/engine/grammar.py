@@ -26,7 +26,7 @@ from .syntax import (
     Ref,
     Seq,
     TemplateError,
-    Word,
+    describe,
     expand_literal,
     is_literal,
     parse_sequence,
@@ -129,8 +129,8 @@ class Grammar:
         """One symbol for a union of word sets (labelled by the text or the node it was first made for)."""
         found = self._by_mask.get(mask)
         if found is None:
-            # Most masks are made before: the node is spelt out as a label only for a new one.
-            found = self._by_mask[mask] = WordSet(label if isinstance(label, str) else _label(label), mask)
+            # A node is spelt out as a label only when the label is asked for (diagnostics).
+            found = self._by_mask[mask] = WordSet(label, mask)
         return found
 
     # Lexicons --------------------------------------------------------------------------------
@@ -294,7 +294,7 @@ class Grammar:
             if part is None:
                 raise TemplateError("a list of nothing")
             joiner = self.lexicon(LIST_WORDS_LEXICON) if LIST_WORDS_LEXICON in self.specs else None
-            return self._count(Repeat(_label(node), part, joiner)), False
+            return self._count(Repeat(node, part, joiner)), False
         if isinstance(node, Negated):
             if NEGATION_LEXICON not in self.specs:
                 raise TemplateError(f"not: needs a lexicon named {NEGATION_LEXICON} (the words that negate)")
@@ -302,10 +302,10 @@ class Grammar:
             part, _optional = self.compile(node.part, modifiers)
             if part is None or negation is None:
                 raise TemplateError("not: of nothing")
-            return self._count(Series(_label(node), [(SYM, negation, False), (SYM, part, False)], modifiers)), False
+            return self._count(Series(node, [(SYM, negation, False), (SYM, part, False)], modifiers)), False
         if isinstance(node, Seq):
             return self._sequence(node, modifiers)
-        raise TemplateError(f"{_label(node)} cannot stand alone")
+        raise TemplateError(f"{describe(node)} cannot stand alone")
 
     def _alternatives(self, node: Alt, modifiers: bool) -> tuple[Sym | None, bool]:
         phrases: list[Phrase] = []
@@ -322,7 +322,6 @@ class Grammar:
                 if symbol is not None:
                     members.append(symbol)
         optional = optional or () in phrases
-        # The node, not its label: most word sets and masks are made before, and a label is spelt out only for a new one.
         own = self.word_set(phrases, node)
         mask = own.first if own is not None else 0
         sets = [member for member in members if isinstance(member, WordSet)]
@@ -333,7 +332,7 @@ class Grammar:
             return (self.mask_set(mask, node) if mask else None), optional
         if not mask and len(others) == 1:
             return others[0], optional
-        return self._count(Union(_label(node), mask, others)), optional
+        return self._count(Union(node, mask, others)), optional
 
     def _sequence(self, node: Seq, modifiers: bool) -> tuple[Sym | None, bool]:
         elements: list[Element] = []
@@ -354,7 +353,7 @@ class Grammar:
             assert isinstance(only[1], Sym)
             return only[1], only[2]
         optional = all(element[2] for element in symbols)
-        return self._count(Series(_label(node), elements, modifiers)), optional
+        return self._count(Series(node, elements, modifiers)), optional
 
     def _count(self, symbol: Sym) -> Sym:
         self._symbols += 1
@@ -371,24 +370,3 @@ class Grammar:
         # The distinct keys first: most words recur in many phrases.
         keys = {word for phrases in self.word_sets for phrase in phrases for word in phrase}
         return {word.strip("*") for word in keys if " " not in word}
-
-
-def _label(node: Node) -> str:
-    """A short readable form of a node, for diagnostics."""
-    if isinstance(node, Word):
-        return node.text
-    if isinstance(node, Ref):
-        return "{" + node.name + (":base" if node.base else "") + "}"
-    if isinstance(node, Seq):
-        return " ".join(_label(part) for part in node.parts)
-    if isinstance(node, Alt):
-        return "(" + "|".join(_label(option) for option in node.options) + ")"
-    if isinstance(node, Opt):
-        return _label(node.part) + "?"
-    if isinstance(node, Gap):
-        return f"*{node.size}"
-    if isinstance(node, RepeatNode):
-        return _label(node.part) + "+"
-    if isinstance(node, Negated):
-        return "not:" + _label(node.part)
-    return node.kind

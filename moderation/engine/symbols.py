@@ -13,6 +13,8 @@ import threading
 from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING
 
+from .syntax import Node, describe
+
 if TYPE_CHECKING:
     from .chart import Chart
 
@@ -45,14 +47,29 @@ def reserve_symbol_ids(above: int) -> None:
 class Sym:
     """A compiled template part. `first`: the word sets (as a bit mask) a match can begin with."""
 
-    __slots__ = ("first", "id", "label")
+    __slots__ = ("_label", "first", "id")
     # Word sets are answered straight from the chart; other symbols are remembered per position.
     memoise = True
 
-    def __init__(self, label: str, first: int = 0):
+    def __init__(self, label: str | Node, first: int = 0):
+        """`label`: the text, or the template node it is spelt from when first asked (it only names the symbol)."""
         self.id = next(_ids)
-        self.label = label
+        self._label = label
         self.first = first
+
+    @property
+    def label(self) -> str:
+        """A short readable form of what the symbol matches, for diagnostics."""
+        label = self._label
+        if not isinstance(label, str):
+            label = self._label = describe(label)
+        return label
+
+    def __getstate__(self) -> tuple[None, dict[str, object]]:
+        # The label as text: a node would pickle its whole syntax tree.
+        slots = {name: getattr(self, name) for kind in type(self).__mro__ for name in getattr(kind, "__slots__", ())}
+        slots["_label"] = self.label
+        return None, slots
 
     def ends_in(self, chart: Chart, position: int) -> Sequence[int]:
         """Positions where a match starting at `position` can end."""
@@ -116,7 +133,7 @@ class Union(Sym):
 
     __slots__ = ("mask", "members")
 
-    def __init__(self, label: str, mask: int, members: Iterable[Sym]):
+    def __init__(self, label: str | Node, mask: int, members: Iterable[Sym]):
         self.mask = mask
         self.members: tuple[Sym, ...] = tuple(members)
         first = mask
@@ -166,7 +183,7 @@ class Series(Sym):
 
     __slots__ = ("_steps", "elements", "modifiers", "required")
 
-    def __init__(self, label: str, elements: Sequence[Element], modifiers: bool):
+    def __init__(self, label: str | Node, elements: Sequence[Element], modifiers: bool):
         self.elements: tuple[Element, ...] = tuple(elements)
         self.modifiers = modifiers
         first = 0
@@ -269,7 +286,7 @@ class Repeat(Sym):
 
     __slots__ = ("joiner", "part")
 
-    def __init__(self, label: str, part: Sym, joiner: Sym | None):
+    def __init__(self, label: str | Node, part: Sym, joiner: Sym | None):
         self.part = part
         self.joiner = joiner
         super().__init__(label, part.first)
@@ -313,7 +330,7 @@ class Referent(Sym):
 
     __slots__ = ("anaphora", "base")
 
-    def __init__(self, label: str, base: Sym, anaphora: WordSet):
+    def __init__(self, label: str | Node, base: Sym, anaphora: WordSet):
         self.base = base
         self.anaphora = anaphora
         super().__init__(label, base.first | anaphora.first)

@@ -361,3 +361,24 @@ def expand_phrase(text: str, limit: int = 10_000) -> list[Phrase]:
     if not is_literal(node):
         raise TemplateError(f"{text!r} is not a plain phrase")
     return [phrase for phrase in expand_literal(node, limit) if phrase]
+
+
+def describe(node: Node) -> str:
+    """A short readable form of a node, for diagnostics."""
+    if isinstance(node, Word):
+        return node.text
+    if isinstance(node, Ref):
+        return "{" + node.name + (":base" if node.base else "") + "}"
+    if isinstance(node, Seq):
+        return " ".join(describe(part) for part in node.parts)
+    if isinstance(node, Alt):
+        return "(" + "|".join(describe(option) for option in node.options) + ")"
+    if isinstance(node, Opt):
+        return describe(node.part) + "?"
+    if isinstance(node, Gap):
+        return f"*{node.size}"
+    if isinstance(node, Repeat):
+        return describe(node.part) + "+"
+    if isinstance(node, Negated):
+        return "not:" + describe(node.part)
+    return node.kind
