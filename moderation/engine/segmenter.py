@@ -42,7 +42,7 @@ def load_model() -> None:
 
 
 def splitter() -> Callable[[str], list[str]]:
-    """A function that splits a run-together word of ASCII letters as wordninja.split does (wordninja's own without the list)."""
+    """A function that splits a run-together word of ASCII letters as wordninja.split does; other words stay whole."""
     model = _model()
     if model is None:
         import wordninja
@@ -52,9 +52,7 @@ def splitter() -> Callable[[str], list[str]]:
 
     def split(word: str) -> list[str]:
         if not word.isascii() or not word.isalpha():
-            import wordninja
-
-            return wordninja.split(word)  # type: ignore[no-any-return]  # its splitting of other characters, as it is
+            return [word]  # wordninja would drop the other characters: no split that spells the word
         lowered = word.lower()
         cost: list[float] = [0]
         best: list[int] = [0]  # the length of the last word of the cheapest split of each prefix
