@@ -109,7 +109,7 @@ def is_dictionary_word(word: str) -> bool:
 def rare_misspellings(targets: Iterable[str], ranked_words: Sequence[str], rank: dict[str, int] | None = None) -> frozenset[str]:
     """The words of a frequency list (most frequent first) that are misspellings of the targets, not words of their own."""
     if rank is None:
-        rank = {word: index for index, word in enumerate(ranked_words)}
+        rank = dict(zip(ranked_words, range(len(ranked_words)), strict=True))
     found: set[str] = set()
     last = len(ranked_words) - 1
     for word in targets:
@@ -190,9 +190,14 @@ class Speller:
         # Tuples from the start (most deletions belong to one word), in sorted order since the words are.
         deletes: dict[str, tuple[str, ...]] = {}
         for word in sorted(typable):
-            for variant in _deletes(word):
+            alone = (word,)
+            for index in range(len(word)):
+                variant = word[:index] + word[index + 1 :]
                 found = deletes.get(variant)
-                deletes[variant] = (word,) if found is None else (*found, word)
+                if found is None:
+                    deletes[variant] = alone
+                elif found[-1] != word:  # not the same deletion again ("kil" from "kill" twice)
+                    deletes[variant] = (*found, word)
         masks: dict[int, list[str]] = {}
         for word in words:
             masks.setdefault(len(word), []).append(word)
