@@ -371,6 +371,10 @@ class Speller:
             extra = self.misspelt(plain, name)
             if not extra and plain == raw:
                 parts = self.segments(plain)
+                # A word written as a name is cut only after a name it starts with ("Muslimsdisgust"):
+                # "Cumbaria" is a place, not "cum bari a" (camel case is cut elsewhere).
+                if name and parts and plain[: parts[0][1]] not in self.names:
+                    parts = ()
         found = Reading(extra, parts) if extra or parts else NO_READING
         if len(memo) >= _MEMO_LIMIT:
             memo.clear()

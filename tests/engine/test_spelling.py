@@ -124,3 +124,11 @@ def test_the_dictionary_words_agree_with_lemminflects_lookup(word: str) -> None:
 
     assert dictionary_words() is not None  # read from lemminflect's files, not by its loader
     assert is_dictionary_word(word) == bool(getAllLemmas(word))
+
+
+def test_a_word_written_as_a_name_is_cut_only_after_a_name() -> None:
+    # Mid-sentence and capitalised, "Killallkurds" reads as a name ("Cumbaria" is a place, not "cum bari a") ...
+    assert SPELLER.read("killallkurds", "killallkurds", name=True).parts == ()
+    assert SPELLER.read("killallkurds", "killallkurds").parts == ((0, 4), (4, 7), (7, 12))
+    # ... but a people's name run into the next word is still cut: "These Kurdskill ...".
+    assert SPELLER.read("kurdskill", "kurdskill", name=True).parts == ((0, 5), (5, 9))
