@@ -144,8 +144,17 @@ class RuleLoader:
         share_subtries(grammar.root)  # the trie is complete: a site's phrases go into a trie of its own
         vocabulary = grammar.vocabulary()
         ranked = ordinary_words(KNOWN_WORDS)
-        speller = Speller(vocabulary, grammar.no_typos, known_words(), common_words(), grammar.names, safe_words, function_words(), ranked)
-        speller.chat_spellings = dict(self._chat_spellings)
+        speller = Speller(
+            vocabulary,
+            grammar.no_typos,
+            known_words(),
+            common_words(),
+            grammar.names,
+            safe_words,
+            function_words(),
+            ranked,
+            self._chat_spellings,
+        )
         modifier = grammar.lexicon("modifier") if grammar.modifiers else None
         lengths = tuple(max(map(len, phrases)) for phrases in grammar.word_sets)
         odds = word_set_odds(grammar.word_sets)

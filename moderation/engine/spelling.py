@@ -170,8 +170,12 @@ class Speller:
         safe_words: frozenset[str] = frozenset(),
         function_words: frozenset[str] = frozenset(),
         ranked_words: Sequence[str] = (),
+        chat_spellings: dict[str, str] | None = None,
     ):
-        """`ranked_words`: the frequency list behind `known_words`, most frequent first, to find its misspellings."""
+        """`ranked_words`: the frequency list behind `known_words`, most frequent first, to find its misspellings.
+
+        `chat_spellings`: from the lexicons' `spellings:` ("u": "you", "dont": "don't").
+        """
         words = {word for word in vocabulary if word.isalpha()}
         self.vocabulary = frozenset(words)
         # Words that are names themselves (peoples, nationalities): a capitalised unknown word in the
@@ -212,8 +216,7 @@ class Speller:
             self._content.make_automaton()
         self._memo: dict[str, Reading] = {}
         self._segmenter: Any = None
-        # Chat spellings from the lexicons ("u": "you", "dont": "don't"), set by the loader.
-        self.chat_spellings: dict[str, str] = {}
+        self.chat_spellings: dict[str, str] = dict(chat_spellings or {})
 
     def __getstate__(self) -> dict[str, Any]:
         state = dict(self.__dict__)
