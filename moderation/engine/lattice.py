@@ -124,6 +124,8 @@ class Lattice:
                 # Every word opening a sentence has a capital: there only an unknown word is a name ("Pelosi is ...").
                 if not self.sentence_start(position) or is_name(text[at:stop]):
                     found.append((position, end))
+                    if end < len(starts) and starts[end] == stop and self.forms[end][0] == "'s":
+                        found.append((position, end + 1))  # "Okafor's", read as one word: the possessive
         return found
 
     def sentence_end(self, position: int) -> bool:
@@ -165,6 +167,7 @@ _ENDINGS = {
 # "'s" is "is" only after these ("he's", "that's"); after a noun it is a possessive ("the Kurds' land", "Ali's").
 _IS_HEADS = frozenset({"he", "she", "it", "that", "this", "what", "who", "there", "here", "where", "how", "everyone", "nobody", "someone"})
 _LET_US = ("'s", "us")  # "let's"
+_MIN_NAME_IS = 5  # "Ali's" and longer: a shorter capitalised word with "'s" is mostly "It's", "He's"
 _IRREGULAR_HEADS = {"wo": "will", "ca": "can", "sha": "shall", "ai": "is"}
 
 
@@ -185,6 +188,21 @@ def _contraction(token: Token) -> list[Token] | None:
                 head_forms = tuple(dict.fromkeys((*head_forms, _IRREGULAR_HEADS[head])))
             return [Token(token.start, cut, head_forms), Token(cut, token.end, forms)]
     return None
+
+
+def _name_is(folded: FoldedText, start: int, end: int, word: str) -> bool:
+    """True for a name with "'s" ("Erdogan's"): the "'s" may be "is" ("Erdogan's a liar") as well as a possessive."""
+    if not word.endswith("'s") or len(word) < _MIN_NAME_IS:
+        return False
+    first = folded.starts[start]
+    written = folded.original[first : folded.ends[end - 1]]
+    return written[:1].isupper() and not written[1:2].isupper()
+
+
+def _name_and_is(token: Token) -> list[Token]:
+    """A name and its "'s" as two words; the whole word stays an edge over both, for the possessive."""
+    cut = token.end - 2
+    return [Token(token.start, cut, spellings(token.forms[0][:-2])), Token(cut, token.end, _ENDINGS["'s"])]
 
 
 def _in_abbreviation(text: str, start: int, end: int) -> bool:
@@ -268,6 +286,9 @@ def _readings(
                 continue
         if "'" in forms[0]:
             pieces = _contraction(Token(start, end, forms))
+            if pieces is None and not lowercase and _name_is(folded, start, end, forms[0]) and forms[0][:-2] not in speller.names:
+                # A person's name ("Erdogan's a liar"), not a people's: "the Kurds's land" is theirs.
+                pieces = _name_and_is(Token(start, end, forms))
             if pieces is not None:
                 replaced[index] = pieces
                 continue

@@ -27,6 +27,12 @@ from .tokens import LEET
 MIN_SWAP_LENGTH = 4
 MIN_DROP_LENGTH = 5
 MIN_TYPO_LENGTH = 3
+# The third misspelling readers make (not obfuscators): one letter written as another that sounds
+# alike ("discusting", "vermen", "stupud"), in a word of MIN_SOUND_LENGTH letters or more, never the
+# first letter. Vowels stand for each other; so do the consonants of one group below.
+MIN_SOUND_LENGTH = 6
+_SOUND_GROUPS = ("aeiouy", "cgkqx", "csz", "fv", "dt", "bp", "mn", "gj", "vw")
+_SOUNDS_ALIKE = frozenset((a, b) for group in _SOUND_GROUPS for a in group for b in group if a != b)
 # A word of the frequency list is a misspelling, not a word, when no dictionary (lemminflect's) knows
 # it, it is not among COMMON_RANK most frequent words, and it ranks MISSPELLING_RARITY times further
 # down the list than the rule word it misspells ("wil" for "will", "sould" for "should"): by Zipf's
@@ -68,6 +74,19 @@ def is_typo(token: str, word: str) -> bool:
         return False
     first, second = differ
     return token[first] == word[second] and token[second] == word[first]
+
+
+def sounds_alike(token: str, word: str) -> bool:
+    """True when `token` is `word` with one letter (never the first) written as one that sounds alike."""
+    if len(token) != len(word) or len(word) < MIN_SOUND_LENGTH:
+        return False
+    differ = [index for index in range(1, len(word)) if token[index] != word[index]]
+    return len(differ) == 1 and token[0] == word[0] and (token[differ[0]], word[differ[0]]) in _SOUNDS_ALIKE
+
+
+def _one_edit(token: str, word: str) -> bool:
+    """True when the token misspells the word: a letter swapped, left out, doubled or written as one that sounds alike."""
+    return is_typo(token, word) or _doubled(token, word) or sounds_alike(token, word)
 
 
 def _edits(word: str) -> set[str]:
@@ -279,7 +298,7 @@ class Speller:
         if len(word) < MIN_TYPO_LENGTH or not word.isalpha() or word in self.known:
             return ()
         candidates: set[str] = set(self._deletes.get(word, ()))  # a letter left out
-        for variant in _deletes(word):  # two letters swapped: both lose the same letter
+        for variant in _deletes(word):  # two letters swapped, or one changed: both lose the same letter(s)
             candidates.update(self._deletes.get(variant, ()))
         for index in range(1, len(word)):  # a letter doubled ("fuuck", "biitch"): read once
             if word[index] == word[index - 1]:
@@ -288,7 +307,7 @@ class Speller:
                     candidates.add(once)
         if name:
             candidates &= self.names
-        return tuple(sorted(candidate for candidate in candidates if is_typo(word, candidate) or _doubled(word, candidate)))
+        return tuple(sorted(candidate for candidate in candidates if _one_edit(word, candidate)))
 
     def unmasked(self, raw: str) -> tuple[str, ...]:
         """Rule words that a token with masked letters ("s**t", "f*ck") may stand for."""

@@ -206,6 +206,15 @@ def test_a_word_no_dictionary_knows_opening_a_sentence_is_a_name(find: Find) -> 
     assert find(template, "so Vandersloot is a clown") == ["Vandersloot is a clown"]  # one name, though read as "van der sloot"
 
 
+def test_a_names_s_is_read_as_is_and_as_a_possessive(find: Find) -> None:
+    template = "{capitalized} {be} a? {insult}"
+    assert find(template, "Erdogan's a clown") == ["Erdogan's a clown"]
+    assert find(template, "I think Kowalczyk's a moron, honestly") == ["Kowalczyk's a moron"]
+    assert find(template, "erdogan's a clown") == []  # no capital, no name
+    assert find("{capitalized} (friend|friends) {be} {insult}", "Erdogan's friends are clowns") == ["Erdogan's friends are clowns"]
+    assert find("{capitalized} {be} {insult}", "so Erdogan's clowns") == ["Erdogan's clowns"]  # both readings stand
+
+
 def test_a_lone_equals_sign_is_read_as_is(find: Find) -> None:
     assert find("{capitalized} {be} a? {insult}", "so Erdogan = clown") == ["Erdogan = clown"]
     assert find("he {be} a? {insult}", "he=clown") == []  # only an "=" standing apart, as a word

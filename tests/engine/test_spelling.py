@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from moderation.engine.spelling import COMMON_RANK, MISSPELLING_RARITY, Speller, is_typo, rare_misspellings
+from moderation.engine.spelling import COMMON_RANK, MISSPELLING_RARITY, Speller, is_typo, rare_misspellings, sounds_alike
 
 SPELLER = Speller(
     ["idiot", "women", "muslims", "shit", "fuck", "slut", "stupid", "hate", "kill", "all", "kurds", "trash", "death", "jism", "sickening"],
@@ -41,6 +41,32 @@ def test_typos_are_swaps_and_omissions(token: str, word: str, expected: bool) ->
 def test_unknown_words_are_read_as_the_rule_words_they_misspell() -> None:
     assert SPELLER.misspelt("idoit") == ("idiot",)
     assert SPELLER.misspelt("trahs") == ("trash",)
+
+
+@pytest.mark.parametrize(
+    ("token", "word", "expected"),
+    [
+        ("stupud", "stupid", True),  # a vowel for a vowel
+        ("sickenong", "sickening", True),
+        ("discusting", "disgusting", True),  # consonants that sound alike
+        ("stopid", "stupid", True),
+        ("stubid", "stupid", True),
+        ("stumid", "stupid", False),  # "m" and "p" sound nothing alike
+        ("ttupid", "stupid", False),  # never the first letter
+        ("idiet", "idiot", False),  # too short: five-letter words change into others
+        ("stupod", "stupid", True),
+        ("stuped", "stupid", True),
+        ("stuupd", "stupid", False),  # two letters changed
+    ],
+)
+def test_a_letter_may_be_written_as_one_that_sounds_alike(token: str, word: str, expected: bool) -> None:
+    assert sounds_alike(token, word) is expected
+
+
+def test_a_sound_alike_misspelling_is_read_as_the_rule_word() -> None:
+    assert SPELLER.misspelt("stupud") == ("stupid",)
+    assert SPELLER.misspelt("sickenong") == ("sickening",)
+    assert SPELLER.misspelt("stumid") == ()
 
 
 def test_known_words_are_never_misread() -> None:
