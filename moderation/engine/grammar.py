@@ -78,6 +78,7 @@ class LexiconSpec:
     inflect: str = "none"
     exclude: frozenset[str] = frozenset()
     refer: list[str] = field(default_factory=list)
+    refer_to_members: list[str] = field(default_factory=list)  # lexicons of one member, whose mention also binds `refer`
     typos: bool = True
     names: bool = False  # its words are names (peoples, nationalities), written with a capital
 
@@ -235,7 +236,8 @@ class Grammar:
         if spec.refer and base is not None:
             anaphora = self.word_set(self._literal_phrases(spec.refer), f"{spec.name} (referring back)")
             if anaphora is not None:
-                return self._count(Referent(spec.name, base, anaphora))
+                named = tuple(member for name in spec.refer_to_members if (member := self.lexicon(name)) is not None)
+                return self._count(Referent(spec.name, base, anaphora, named))
         return base
 
     def _inflected(self, phrase: Phrase, spec: LexiconSpec) -> list[Phrase]:

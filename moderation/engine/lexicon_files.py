@@ -45,7 +45,9 @@ def lexicon_specs(name: str, data: dict[str, Any], file: str, line: int | None) 
         if data.get("people"):
             whole.append(f"{{{name}_adjective}} {data['people']}")
     specs.append(LexiconSpec(f"{name}_one", one, exclude=excluded, **common))
-    specs.append(LexiconSpec(name, whole, exclude=excluded, refer=list(data.get("refer") or []), **common))
+    refer = list(data.get("refer") or [])
+    # "I met a Kurd once. They are all ...": the pronouns refer back to one member as to the group.
+    specs.append(LexiconSpec(name, whole, exclude=excluded, refer=refer, refer_to_members=[f"{name}_one"] if refer else [], **common))
     return specs
 
 

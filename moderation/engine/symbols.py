@@ -328,18 +328,20 @@ class Repeat(Sym):
 class Referent(Sym):
     """A group, or a pronoun that refers back to one named earlier in the comment ("... I hate them")."""
 
-    __slots__ = ("anaphora", "base")
+    __slots__ = ("anaphora", "antecedents", "base")
 
-    def __init__(self, label: str | Node, base: Sym, anaphora: WordSet):
+    def __init__(self, label: str | Node, base: Sym, anaphora: WordSet, members: tuple[Sym, ...] = ()):
+        """`members`: other symbols whose mention also binds the pronouns (one member of the group: "a Kurd ... they")."""
         self.base = base
         self.anaphora = anaphora
+        self.antecedents = (base, *members)
         super().__init__(label, base.first | anaphora.first)
 
     def ends_in(self, chart: Chart, position: int) -> Sequence[int]:
-        """Ends of the group's matches here, and of a pronoun here once a group was named before it."""
+        """Ends of the group's matches here, and of a pronoun here once the group or a member was named before it."""
         here = chart.cellmask[position] if position < chart.size else 0
         found = list(chart.ends(self.base, position)) if here & self.base.first else []
-        if here & self.anaphora.first and chart.first_mention(self.base) < position:
+        if here & self.anaphora.first and any(chart.first_mention(named) < position for named in self.antecedents):
             found.extend(self.anaphora.ends_in(chart, position))
         return found
 

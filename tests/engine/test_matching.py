@@ -152,6 +152,13 @@ def test_pronouns_refer_back_to_a_group_named_before(find: Find) -> None:
     assert find(template, "I hate them. Kurds live in Iraq.") == []
 
 
+def test_pronouns_refer_back_to_one_member_named_before(find: Find) -> None:
+    template = "I hate {nation}"
+    assert find(template, "My neighbour is a Kurd. I hate them.") == ["I hate them"]
+    assert find(template, "A Kurdish woman runs the shop. I hate them.") == ["I hate them"]
+    assert find(template, "I hate them. My neighbour is a Kurd.") == []
+
+
 NEAR_RULE = """
 category: profanity
 rules:
