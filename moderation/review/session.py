@@ -11,8 +11,8 @@ from datetime import timedelta
 from typing import Any, TypeVar
 
 from flask import Flask, current_app, g, redirect, request, session, url_for
-from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
-from flask.wrappers import Request
+from flask.sessions import SecureCookieSession, SecureCookieSessionInterface, SessionMixin
+from flask.wrappers import Request, Response
 
 from ..storage.sessions import create_session, end_session, session_key_name
 from ..web.auth import ApiKey
@@ -30,6 +30,12 @@ class ReviewSessionInterface(SecureCookieSessionInterface):
         if "HTTP_COOKIE" not in request.environ:
             return self.session_class()
         return super().open_session(app, request)
+
+    def save_session(self, app: Flask, session: SessionMixin, response: Response) -> None:
+        """Nothing for a session that was never read or changed and holds nothing (every API call); else Flask's save."""
+        # Flask would work out the cookie's name, domain, path and flags first, then do nothing for such a session.
+        if session or session.modified or session.accessed:
+            super().save_session(app, session, response)
 
     def get_cookie_secure(self, app: Flask) -> bool:
         """Secure when configured so or when this request is HTTPS (set ProxyFix behind a TLS proxy)."""

@@ -149,7 +149,8 @@ def load_keys(config: dict[str, Any]) -> list[ApiKey]:
 
 def authorize(role: str) -> ApiKey:
     """The request's key, kept in g.api_key, when its role includes `role`; else 401 (no or unknown key) or 403."""
-    header = request.headers.get("Authorization", "")
+    # The header straight from the WSGI environ, where request.headers would look it up (the same string).
+    header = request.environ.get("HTTP_AUTHORIZATION", "")
     scheme, _, secret = header.partition(" ")
     if scheme.lower() != "bearer" or not secret.strip():
         abort(401, "Send an API key: Authorization: Bearer <key>.")

@@ -39,6 +39,10 @@ def _object_without_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return found
 
 
+# Made once: json.loads with hooks builds a new decoder (and its scanner) on every call, which is all it does beyond decode().
+_DECODER = json.JSONDecoder(parse_constant=_reject_constant, object_pairs_hook=_object_without_duplicates)
+
+
 def parse_json_body(raw: bytes) -> Any:
     """Decode a request body strictly, aborting with a precise 400 when it is not UTF-8 JSON or repeats a key."""
     try:
@@ -46,7 +50,9 @@ def parse_json_body(raw: bytes) -> Any:
     except UnicodeDecodeError as error:
         abort(400, f"The body is not valid UTF-8 (invalid byte at offset {error.start}).")
     try:
-        return json.loads(text, parse_constant=_reject_constant, object_pairs_hook=_object_without_duplicates)
+        if text.startswith("\ufeff"):  # what json.loads says of a byte-order mark, which decode() alone does not check
+            raise json.JSONDecodeError("Unexpected UTF-8 BOM (decode using utf-8-sig)", text, 0)
+        return _DECODER.decode(text)
     except json.JSONDecodeError as error:
         abort(400, f"The body is not valid JSON: {error.msg} at line {error.lineno} column {error.colno}.")
     except DuplicateKeyError as error:
@@ -61,8 +67,9 @@ def read_body() -> bytes:
     """The raw body, cached; 413 past MAX_CONTENT_LENGTH, for a chunked body (no Content-Length) too."""
     raw = request.get_data(cache=True)
     limit = request.max_content_length
-    # Werkzeug ends a body of unknown length at the limit without saying whether more followed: look.
-    unknown_length = limit is not None and request.content_length is None and len(raw) >= limit
+    # Werkzeug ends a body of unknown length at the limit without saying whether more followed: look. (The length
+    # is compared first: a body under the limit needs no Content-Length parsed again.)
+    unknown_length = limit is not None and len(raw) >= limit and request.content_length is None
     if unknown_length and request.environ["wsgi.input"].read(1):
         raise RequestEntityTooLarge(f"The request body is larger than {limit} bytes.")
     return raw
