@@ -10,6 +10,11 @@ import re
 # "!" inside a word is a letter ("k!ll"), not the end of a sentence. The pattern finds the marks (a
 # character class scans fast); find_ends keeps those that end a sentence.
 _SENTENCE_MARK = re.compile("[?;\n\u2026!.]")
+# Titles written with a full stop before a name: "Mr. Barzani", "Dr. Ahmed", "Gen. Soleimani" end no sentence.
+_TITLES = frozenset(
+    {"mr", "mrs", "ms", "dr", "prof", "gen", "col", "sgt", "lt", "capt", "sen", "rep", "gov", "pres", "st", "mt", "sr", "jr"}
+)
+_LONGEST_TITLE = max(len(title) for title in _TITLES)
 # Quotations, each kept short: a long stretch between two quote marks is more often badly paired marks.
 _QUOTES = re.compile(
     r'"[^"\s](?:[^"\n]{0,148}[^"\s])?"'  # "straight"
@@ -35,10 +40,20 @@ def find_ends(text: str) -> list[int]:
                 continue  # "3.5", "example.com": a stop before no space ends nothing
             if at >= 2 and text[at - 1].isalpha() and not text[at - 2].isalnum() and text[at - 2] != "'":
                 continue  # "U.S." or "J. Smith": an initial
+            if _after_title(text, at):
+                continue  # "Mr. Barzani": a title
         elif char == "!" and 0 < at < size - 1 and _is_word_char(text[at - 1]) and _is_word_char(text[at + 1]):
             continue  # "k!ll": a letter
         ends.append(at)
     return ends
+
+
+def _after_title(text: str, at: int) -> bool:
+    """True when the full stop at `at` closes a title ("mr", "dr", "gen") that stands as a word of its own."""
+    start = at
+    while start > 0 and at - start <= _LONGEST_TITLE and text[start - 1].isalpha():
+        start -= 1
+    return (start == 0 or not text[start - 1].isalnum()) and text[start:at] in _TITLES
 
 
 def _is_word_char(char: str) -> bool:

@@ -116,6 +116,15 @@ def test_sentences_split_on_stops_but_not_initials() -> None:
     assert numbers[8] != numbers[7]  # home! Then
 
 
+def test_a_title_with_a_full_stop_ends_no_sentence() -> None:
+    built = lattice("call Mr. Barzani now. Dr. Ahmed agrees. I saw them")
+    numbers = built.sentence
+    assert numbers[0] == numbers[2] == numbers[3]  # call Mr. Barzani now
+    assert numbers[3] != numbers[4]  # now. Dr
+    assert numbers[4] == numbers[5] == numbers[6]  # Dr. Ahmed agrees
+    assert numbers[7] != numbers[6]  # agrees. I
+
+
 def test_an_exclamation_mark_inside_a_word_is_a_letter_not_a_sentence_end() -> None:
     built = lattice("we should k!ll them all! Now")
     numbers = built.sentence
