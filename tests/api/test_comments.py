@@ -296,6 +296,10 @@ class TestBadInput:
     def test_truncated_json(self, client: FlaskClient) -> None:
         assert_error(post_raw(client, b'{"text": "hel'), 400)
 
+    def test_json_after_a_byte_order_mark_is_refused_by_name(self, client: FlaskClient) -> None:
+        body = assert_error(post_raw(client, '\ufeff{"text": "hello"}'.encode()), 400)
+        assert "BOM" in body["message"]
+
     def test_empty_body(self, client: FlaskClient) -> None:
         assert_error(post_raw(client, b""), 400)
 
